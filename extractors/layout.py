@@ -1,0 +1,73 @@
+"""The one reader interface: file → LayoutDocument, the reader chosen by content."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+
+from extractors.detect import detect_format
+from extractors.errors import (
+    BadInputError,
+    EmptyFileError,
+    ExtractError,
+    TooLargeError,
+    UnsupportedFormatError,
+)
+from extractors.readers.docx import DOCX_READER_VERSION, read_docx
+from extractors.readers.pdf import PDF_READER_VERSION, read_pdf
+from schemas import LayoutDocument, Page, SourceFormat, SourceInfo, StageResult
+
+ReaderFn = Callable[[Path], tuple[list[Page], list[str]]]
+
+READERS: dict[SourceFormat, tuple[str, ReaderFn]] = {
+    SourceFormat.PDF: (f"pdf/{PDF_READER_VERSION}", read_pdf),
+    SourceFormat.DOCX: (f"docx/{DOCX_READER_VERSION}", read_docx),
+}
+MAX_FILE_BYTES = 512 * 1024 * 1024
+
+
+def register_reader(fmt: SourceFormat, name: str, fn: ReaderFn) -> None:
+    """Plug in a reader (DOC, HTML, OFD, text, OCR) without touching the dispatcher."""
+    READERS[fmt] = (name, fn)
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def read_layout(path: Path, sha256: str | None = None) -> StageResult[LayoutDocument]:
+    """Read any supported file; bad input comes back as a failed result, never an exception."""
+    name = str(path)
+    try:
+        return StageResult.success(*_read(path, sha256))
+    except ExtractError as exc:
+        return StageResult.failure(exc.to_stage_error(name))
+
+
+def _read(path: Path, sha256: str | None) -> tuple[LayoutDocument, list[str]]:
+    size = path.stat().st_size
+    if size == 0:
+        raise EmptyFileError("file is empty (0 bytes)", value="0 bytes", expected="a notice file")
+    if size > MAX_FILE_BYTES:
+        raise TooLargeError(f"{size} bytes exceeds the {MAX_FILE_BYTES}-byte limit", value=str(size))
+    detection = detect_format(path)
+    if detection.format is None:
+        raise BadInputError(detection.reason, code="extract.unrecognised",
+                            expected="PDF, DOCX, DOC, HTML, OFD or text")
+    if detection.format not in READERS:
+        raise UnsupportedFormatError(f"no reader installed for {detection.format.value}",
+                                     value=detection.format.value)
+    reader_name, reader = READERS[detection.format]
+    pages, warnings = reader(path)
+    if detection.mismatch:
+        warnings.insert(0, f"extension says {detection.declared}, content is {detection.format}")
+    source = SourceInfo(
+        path=str(path), name=path.name, sha256=sha256 or file_sha256(path), size=size,
+        format=detection.format, declared_format=detection.declared.value if detection.declared else None,
+    )
+    return LayoutDocument(source=source, extractor=reader_name, pages=pages, warnings=warnings), warnings

@@ -1,0 +1,1 @@
+"""One reader per format, all emitting the layout model (schemas.layout)."""

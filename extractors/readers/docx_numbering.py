@@ -1,0 +1,127 @@
+"""Render Word automatic numbering (numbering.xml) into the marker a reader sees on paper.
+
+Chinese official documents often number 一、/（一）/1. through list levels with numFmt
+chineseCounting and lvlText such as "%1、" or "（%1）": the text runs never contain the
+marker, so without this the outline would be invisible.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_DIGITS = "零一二三四五六七八九"
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+
+def _q(tag: str) -> str:
+    return f"{{{W}}}{tag}"
+
+
+def chinese_counting(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 66 → 六十六, 105 → 一百零五."""
+    if n <= 0:
+        return str(n)
+    if n < 10:
+        return _DIGITS[n]
+    if n < 100:
+        tens, ones = divmod(n, 10)
+        return ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[ones] if ones else "")
+    hundreds, rest = divmod(n, 100)
+    if rest == 0:
+        return _DIGITS[hundreds] + "百"
+    if rest < 10:
+        return _DIGITS[hundreds] + "百零" + _DIGITS[rest]
+    return _DIGITS[hundreds] + "百" + (_DIGITS[1] if rest < 20 else "") + chinese_counting(rest)
+
+
+def format_number(n: int, fmt: str) -> str:
+    if fmt in ("chineseCounting", "chineseCountingThousand", "ideographTraditional", "chineseLegalSimplified"):
+        return chinese_counting(n)
+    if fmt == "decimalEnclosedCircle" or fmt == "decimalEnclosedCircleChinese":
+        return _CIRCLED[n - 1] if 0 < n <= len(_CIRCLED) else str(n)
+    if fmt == "lowerLetter":
+        return chr(ord("a") + (n - 1) % 26)
+    if fmt == "upperLetter":
+        return chr(ord("A") + (n - 1) % 26)
+    if fmt == "none" or fmt == "bullet":
+        return ""
+    return str(n)
+
+
+@dataclass
+class _Level:
+    fmt: str = "decimal"
+    text: str = "%1."
+    start: int = 1
+
+
+@dataclass
+class Numbering:
+    """numId → levels; counters advance as paragraphs are rendered in body order."""
+
+    levels: dict[str, dict[int, _Level]] = field(default_factory=dict)
+    counters: dict[str, dict[int, int]] = field(default_factory=dict)
+
+    @classmethod
+    def from_document(cls, document: Any) -> Numbering:
+        try:
+            root = document.part.numbering_part.element
+        except (KeyError, NotImplementedError, AttributeError):
+            return cls()
+        abstract = {a.get(_q("abstractNumId")): _parse_levels(a) for a in root.findall(_q("abstractNum"))}
+        levels: dict[str, dict[int, _Level]] = {}
+        for num in root.findall(_q("num")):
+            ref = num.find(_q("abstractNumId"))
+            base = dict(abstract.get(ref.get(_q("val")) if ref is not None else "", {}))
+            for override in num.findall(_q("lvlOverride")):
+                ilvl = int(override.get(_q("ilvl"), "0"))
+                start = override.find(_q("startOverride"))
+                if start is not None and ilvl in base:
+                    lvl = base[ilvl]
+                    base[ilvl] = _Level(lvl.fmt, lvl.text, int(start.get(_q("val"), "1")))
+            levels[num.get(_q("numId")) or ""] = base
+        return cls(levels=levels)
+
+    def marker(self, p: Any) -> str | None:
+        num_pr = p.find(f"{_q('pPr')}/{_q('numPr')}")
+        if num_pr is None:
+            return None
+        num_el, lvl_el = num_pr.find(_q("numId")), num_pr.find(_q("ilvl"))
+        num_id = num_el.get(_q("val")) if num_el is not None else None
+        ilvl = int(lvl_el.get(_q("val"), "0")) if lvl_el is not None else 0
+        if not num_id or num_id == "0" or num_id not in self.levels or ilvl not in self.levels[num_id]:
+            return None
+        return self._advance(num_id, ilvl)
+
+    def _advance(self, num_id: str, ilvl: int) -> str:
+        levels = self.levels[num_id]
+        counters = self.counters.setdefault(num_id, {})
+        counters[ilvl] = counters.get(ilvl, levels[ilvl].start - 1) + 1
+        for deeper in [k for k in counters if k > ilvl]:
+            del counters[deeper]
+        text = levels[ilvl].text
+
+        def render(m: re.Match[str]) -> str:
+            k = int(m.group(1)) - 1
+            lvl = levels.get(k, _Level())
+            return format_number(counters.get(k, lvl.start), lvl.fmt)
+
+        return re.sub(r"%(\d)", render, text)
+
+
+def _parse_levels(abstract: Any) -> dict[int, _Level]:
+    out: dict[int, _Level] = {}
+    for lvl in abstract.findall(_q("lvl")):
+        ilvl = int(lvl.get(_q("ilvl"), "0"))
+        fmt = lvl.find(_q("numFmt"))
+        text = lvl.find(_q("lvlText"))
+        start = lvl.find(_q("start"))
+        out[ilvl] = _Level(
+            fmt=fmt.get(_q("val"), "decimal") if fmt is not None else "decimal",
+            text=text.get(_q("val"), "") if text is not None else "",
+            start=int(start.get(_q("val"), "1")) if start is not None else 1,
+        )
+    return out

@@ -1,0 +1,45 @@
+"""Geometry shared by the geometric readers (PDF, OFD, OCR): chars → lines, edge clustering."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Char:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float = 0.0
+    font: str = ""
+
+
+def chars_to_lines(chars: list[Char], tolerance: float = 0.45) -> list[list[Char]]:
+    """Group chars into visual lines: a char joins a line when its vertical centre lies
+    within ``tolerance`` × height of the line's centre. Lines come top to bottom, chars
+    left to right."""
+    lines: list[list[Char]] = []
+    centres: list[float] = []
+    for ch in sorted(chars, key=lambda c: (c.top, c.x0)):
+        mid = (ch.top + ch.bottom) / 2
+        height = max(ch.bottom - ch.top, 1.0)
+        for i in range(len(lines) - 1, max(len(lines) - 4, -1), -1):
+            if abs(centres[i] - mid) <= tolerance * height:
+                lines[i].append(ch)
+                break
+        else:
+            lines.append([ch])
+            centres.append(mid)
+    return [sorted(line, key=lambda c: c.x0) for line in lines]
+
+
+def cluster_positions(values: list[float], tolerance: float = 2.0) -> list[float]:
+    """Sorted distinct positions, merging values closer than ``tolerance``."""
+    out: list[float] = []
+    for v in sorted(values):
+        if out and v - out[-1] <= tolerance:
+            continue
+        out.append(v)
+    return out

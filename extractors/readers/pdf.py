@@ -1,0 +1,173 @@
+"""PDF reader (pdfplumber): text lines with geometry and fonts, ruled tables with spans.
+
+A chain of small steps per page: chars → (tables from rulings) → cells with spans →
+remaining chars → lines → items in reading order. Pages without a text layer are left
+empty and flagged, so the OCR reader (an optional extra) can fill them in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pdfplumber
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdfparser import PDFSyntaxError
+from pdfplumber.utils.exceptions import PdfminerException
+
+from extractors.errors import BadInputError, EncryptedError, TooLargeError
+from extractors.readers.geometry import Char, chars_to_lines, cluster_positions
+from schemas import BBox, Page, Table, TableCell, TextLine
+
+PDF_READER_VERSION = "1"
+TABLE_SETTINGS: dict[str, Any] = {
+    "vertical_strategy": "lines",
+    "horizontal_strategy": "lines",
+    "snap_tolerance": 3,
+    "join_tolerance": 3,
+    "intersection_tolerance": 3,
+}
+
+
+@dataclass(frozen=True)
+class PdfSettings:
+    max_pages: int = 2000
+    min_chars_for_text_page: int = 5
+
+    def __post_init__(self) -> None:
+        if self.max_pages < 1:
+            raise ValueError(f"max_pages must be >= 1, got {self.max_pages}")
+
+
+def read_pdf(path: Path, settings: PdfSettings | None = None) -> tuple[list[Page], list[str]]:
+    """Read every page; raise a BadInputError subclass for unreadable files."""
+    settings = settings or PdfSettings()
+    try:
+        with pdfplumber.open(path) as pdf:
+            n = len(pdf.pages)
+            if n > settings.max_pages:
+                raise TooLargeError(
+                    f"{n} pages, more than the limit of {settings.max_pages}",
+                    value=str(n), expected=f"<= {settings.max_pages} pages",
+                )
+            pages = [_read_page(p) for p in pdf.pages]
+    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
+        raise EncryptedError("password-protected PDF", expected="an unencrypted PDF") from exc
+    except PdfminerException as exc:
+        raise _classify_pdfminer(exc) from exc
+    except PDFSyntaxError as exc:
+        raise BadInputError(f"not a readable PDF: {exc}", code="pdf.syntax") from exc
+    warnings = [f"page {p.number}: no text layer" for p in pages if not _has_text(p, settings)]
+    return pages, warnings
+
+
+def _classify_pdfminer(exc: PdfminerException) -> BadInputError:
+    inner = exc.args[0] if exc.args else exc
+    if isinstance(inner, PDFPasswordIncorrect | PDFEncryptionError):
+        return EncryptedError("password-protected PDF", expected="an unencrypted PDF")
+    text = str(inner) or type(inner).__name__
+    return BadInputError(f"damaged or truncated PDF: {text}", code="pdf.damaged", value=text)
+
+
+def _has_text(page: Page, settings: PdfSettings) -> bool:
+    n = sum(len(i.text) for i in page.lines) + sum(len(c.text) for t in page.tables for c in t.cells)
+    return n >= settings.min_chars_for_text_page
+
+
+def _read_page(page: Any) -> Page:
+    number = page.page_number
+    chars = [_to_char(c) for c in page.dedupe_chars().chars if c.get("text", "").strip()]
+    tables = _find_tables(page) if (page.lines or page.rects) else []
+    used: set[int] = set()
+    items: list[TextLine | Table] = []
+    for found in tables:
+        table, taken = _build_table(found, chars, number)
+        if table.n_rows:
+            items.append(table)
+            used |= taken
+    free = [c for i, c in enumerate(chars) if i not in used]
+    items.extend(_line_item(line, number) for line in chars_to_lines(free))
+    items.sort(key=lambda it: (it.bbox.top, it.bbox.x0) if it.bbox else (0.0, 0.0))
+    return Page(number=number, width=float(page.width), height=float(page.height), items=items)
+
+
+def _find_tables(page: Any) -> list[Any]:
+    return [t for t in page.find_tables(TABLE_SETTINGS) if len(t.cells) >= 2]
+
+
+def _to_char(c: dict[str, Any]) -> Char:
+    return Char(
+        text=c["text"], x0=float(c["x0"]), x1=float(c["x1"]), top=float(c["top"]),
+        bottom=float(c["bottom"]), size=float(c.get("size") or 0), font=str(c.get("fontname") or ""),
+    )
+
+
+def _line_item(line: list[Char], page: int) -> TextLine:
+    box = _bbox_of(line)
+    font = max(line, key=lambda c: c.size)
+    return TextLine(
+        text=_join_chars(line), page=page, bbox=box, kind="line",
+        font_size=round(font.size, 2), font_name=font.font, bold=_is_bold(font.font),
+    )
+
+
+def _is_bold(font: str) -> bool:
+    f = font.lower()
+    return any(k in f for k in ("bold", "heavy", "black", "hei", "sans"))
+
+
+def _join_chars(chars: list[Char]) -> str:
+    """Join a line's chars, keeping a space where the gap is wider than a third of a char."""
+    out: list[str] = []
+    prev: Char | None = None
+    for c in chars:
+        if prev is not None and c.x0 - prev.x1 > 0.3 * max(c.size, 1.0):
+            out.append(" ")
+        out.append(c.text)
+        prev = c
+    return "".join(out)
+
+
+def _bbox_of(chars: Iterable[Char]) -> BBox:
+    cs = list(chars)
+    return BBox(x0=min(c.x0 for c in cs), top=min(c.top for c in cs),
+                x1=max(c.x1 for c in cs), bottom=max(c.bottom for c in cs))
+
+
+def _build_table(found: Any, chars: list[Char], page: int) -> tuple[Table, set[int]]:
+    """Rebuild rows/cols/spans from the cell boxes pdfplumber found, and fill in text."""
+    boxes = [tuple(map(float, b)) for b in found.cells]
+    xs = cluster_positions([b[0] for b in boxes] + [b[2] for b in boxes])
+    ys = cluster_positions([b[1] for b in boxes] + [b[3] for b in boxes])
+    taken: set[int] = set()
+    cells: list[TableCell] = []
+    for b in boxes:
+        c0, c1 = _nearest(xs, b[0]), _nearest(xs, b[2])
+        r0, r1 = _nearest(ys, b[1]), _nearest(ys, b[3])
+        if c1 <= c0 or r1 <= r0:
+            continue
+        inside = [i for i, ch in enumerate(chars) if i not in taken and _center_in(ch, b)]
+        taken.update(inside)
+        text = "\n".join(_join_chars(line) for line in chars_to_lines([chars[i] for i in inside]))
+        cells.append(TableCell(
+            row=r0, col=c0, row_span=r1 - r0, col_span=c1 - c0, text=text, page=page,
+            bbox=BBox(x0=b[0], top=b[1], x1=b[2], bottom=b[3]),
+        ))
+    cells.sort(key=lambda c: (c.row, c.col))
+    x0, top, x1, bottom = map(float, found.bbox)
+    table = Table(
+        page=page, bbox=BBox(x0=x0, top=top, x1=x1, bottom=bottom), n_rows=max(len(ys) - 1, 0),
+        n_cols=max(len(xs) - 1, 0), cells=cells, col_edges=xs, has_bottom_border=True,
+    )
+    return table, taken
+
+
+def _nearest(edges: list[float], v: float) -> int:
+    return min(range(len(edges)), key=lambda i: abs(edges[i] - v))
+
+
+def _center_in(ch: Char, b: tuple[float, ...]) -> bool:
+    cx, cy = (ch.x0 + ch.x1) / 2, (ch.top + ch.bottom) / 2
+    return b[0] <= cx <= b[2] and b[1] <= cy <= b[3]

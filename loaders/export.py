@@ -1,0 +1,82 @@
+"""Exports read back from the store (never from memory): one NAME.EXT.json per source file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, selectinload
+
+from loaders.models import ActivityRow, Document, DocumentReference, SourceFile
+from schemas import Activity, BBox, DocumentMeta, Notice, OrganizerRef, OutlineItem, Span
+
+
+def notice_from_store(session: Session, doc: Document) -> Notice:
+    refs = session.scalars(
+        select(DocumentReference).where(DocumentReference.document_id == doc.id).order_by(DocumentReference.position)
+    ).all()
+    meta = DocumentMeta(
+        title=doc.title, doc_number=doc.doc_number, issuers=list(doc.issuers or []),
+        issuers_raw=list(doc.issuers_raw or []), date=doc.date, year=doc.year, level=doc.level,  # type: ignore[arg-type]
+        region=doc.region, theme=doc.theme, slogans=list(doc.slogans or []),
+        references=[r.doc_number for r in refs], attachments=list(doc.attachments or []), off_topic=doc.off_topic,
+    )
+    outline = [
+        OutlineItem(seq=o.seq, path=o.path, marker=o.marker, depth=o.depth, heading=o.heading, text=o.text,
+                    body=o.body, span=_span(o.pages, o.bbox))
+        for o in doc.outline_items
+    ]
+    activities = [_activity(a) for a in doc.activities]
+    children = session.scalars(
+        select(Document).where(Document.parent_id == doc.id).order_by(Document.position).options(*_loads())
+    ).all()
+    return Notice(meta=meta, outline=outline, activities=activities,
+                  embedded=[notice_from_store(session, c) for c in children], span=Span(pages=list(doc.pages or [])))
+
+
+def _span(pages: list[Any] | None, bbox: dict[str, Any] | None) -> Span:
+    return Span(pages=list(pages or []), bbox=BBox(**bbox) if bbox else None)
+
+
+def _activity(a: ActivityRow) -> Activity:
+    return Activity(
+        seq=a.seq, source=a.source, category_raw=a.category_raw, category=a.category,  # type: ignore[arg-type]
+        category_method=a.category_method, project=a.project, content=a.content,
+        organizers_raw=a.organizers_raw, time=a.time, place=a.place, outline_path=a.outline_path,
+        extra=dict(a.extra or {}), span=_span(a.pages, a.bbox),
+        organizer_refs=[
+            OrganizerRef(raw=o.raw, name=o.organization.name, role=o.role, resolved=o.resolved,  # type: ignore[arg-type]
+                         collective=o.organization.is_collective, method=o.method)
+            for o in a.organizers
+        ],
+    )
+
+
+def _loads() -> list[Any]:
+    return [
+        selectinload(Document.outline_items),
+        selectinload(Document.activities).selectinload(ActivityRow.organizers),
+    ]
+
+
+def export_jsonl(engine: Engine, out_dir: Path, include_failed: bool = False) -> list[Path]:
+    """Write NAME.EXT.json (SPEC §4) for every loaded, current source file."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    with Session(engine) as session:
+        files = session.scalars(select(SourceFile).where(SourceFile.state == "loaded").order_by(SourceFile.name)).all()
+        for f in files:
+            doc = session.scalars(
+                select(Document).where(Document.source_file_id == f.id, Document.parent_id.is_(None))
+                .options(*_loads())
+            ).first()
+            if doc is None:
+                continue
+            payload = notice_from_store(session, doc).to_export()
+            payload["source"] = {"file": f.name, "sha256": f.sha256, "format": f.format, "document_id": doc.id}
+            target = out_dir / f"{f.name}.json"
+            target.write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+            written.append(target)
+    return written

@@ -1,0 +1,46 @@
+"""Typed, versioned models passed between stages: the project's only shared vocabulary."""
+
+from schemas.layout import (
+    LAYOUT_SCHEMA_VERSION,
+    BBox,
+    LayoutDocument,
+    Page,
+    SourceFormat,
+    SourceInfo,
+    Table,
+    TableCell,
+    TextLine,
+)
+from schemas.notice import (
+    NOTICE_SCHEMA_VERSION,
+    Activity,
+    DocumentMeta,
+    Notice,
+    OrganizerRef,
+    OutlineItem,
+    Span,
+)
+from schemas.results import ErrorKind, StageError, StageResult, Status
+
+__all__ = [
+    "LAYOUT_SCHEMA_VERSION",
+    "NOTICE_SCHEMA_VERSION",
+    "Activity",
+    "BBox",
+    "DocumentMeta",
+    "ErrorKind",
+    "LayoutDocument",
+    "Notice",
+    "OrganizerRef",
+    "OutlineItem",
+    "Page",
+    "SourceFormat",
+    "SourceInfo",
+    "Span",
+    "StageError",
+    "StageResult",
+    "Status",
+    "Table",
+    "TableCell",
+    "TextLine",
+]
