@@ -21,7 +21,7 @@ from extractors.errors import BadInputError, EncryptedError, TooLargeError
 from extractors.readers.geometry import Char, chars_to_lines, cluster_positions
 from schemas import BBox, Page, Table, TableCell, TextLine
 
-PDF_READER_VERSION = "1"
+PDF_READER_VERSION = "2"
 TABLE_SETTINGS: dict[str, Any] = {
     "vertical_strategy": "lines",
     "horizontal_strategy": "lines",
@@ -78,7 +78,7 @@ def _has_text(page: Page, settings: PdfSettings) -> bool:
 
 def _read_page(page: Any) -> Page:
     number = page.page_number
-    chars = [_to_char(c) for c in page.dedupe_chars().chars if c.get("text", "").strip()]
+    chars = [_to_char(c) for c in page.dedupe_chars().chars if c.get("text", "")]
     tables = _find_tables(page) if (page.lines or page.rects) else []
     used: set[int] = set()
     items: list[TextLine | Table] = []
@@ -88,7 +88,7 @@ def _read_page(page: Any) -> Page:
             items.append(table)
             used |= taken
     free = [c for i, c in enumerate(chars) if i not in used]
-    items.extend(_line_item(line, number) for line in chars_to_lines(free))
+    items.extend(_line_item(line, number) for line in chars_to_lines(free) if not all(c.text.isspace() for c in line))
     items.sort(key=lambda it: (it.bbox.top, it.bbox.x0) if it.bbox else (0.0, 0.0))
     return Page(number=number, width=float(page.width), height=float(page.height), items=items)
 
@@ -106,7 +106,7 @@ def _to_char(c: dict[str, Any]) -> Char:
 
 def _line_item(line: list[Char], page: int) -> TextLine:
     box = _bbox_of(line)
-    font = max(line, key=lambda c: c.size)
+    font = max((c for c in line if not c.text.isspace()), key=lambda c: c.size, default=line[0])
     return TextLine(
         text=_join_chars(line), page=page, bbox=box, kind="line",
         font_size=round(font.size, 2), font_name=font.font, bold=_is_bold(font.font),
@@ -119,15 +119,19 @@ def _is_bold(font: str) -> bool:
 
 
 def _join_chars(chars: list[Char]) -> str:
-    """Join a line's chars, keeping a space where the gap is wider than a third of a char."""
+    """Join a line's chars: a printed space or a gap wider than a third of a char becomes one space."""
     out: list[str] = []
     prev: Char | None = None
     for c in chars:
-        if prev is not None and c.x0 - prev.x1 > 0.3 * max(c.size, 1.0):
+        if c.text.isspace():
+            if out and out[-1] != " ":
+                out.append(" ")
+            continue
+        if prev is not None and out and out[-1] != " " and c.x0 - prev.x1 > 0.3 * max(c.size, 1.0):
             out.append(" ")
         out.append(c.text)
         prev = c
-    return "".join(out)
+    return "".join(out).strip()
 
 
 def _bbox_of(chars: Iterable[Char]) -> BBox:
