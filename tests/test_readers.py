@@ -75,3 +75,11 @@ def test_bad_input_is_a_terminal_error(bad_dir: Path, name: str, code: str) -> N
     res = read_layout(bad_dir / name)
     assert not res.ok and res.errors[0].code == code
     assert res.errors[0].kind == "terminal" and name in (res.errors[0].file or "")
+
+
+def test_fake_bold_double_print_is_deduplicated() -> None:
+    from extractors.readers.geometry import Char, dedupe_chars
+
+    line = [Char("质", 10, 26, 100, 116), Char("质", 10.3, 26.3, 100.2, 116.2), Char("量", 26, 42, 100, 116),
+            Char("质", 42, 58, 100, 116)]
+    assert [c.text for c in dedupe_chars(line)] == ["质", "量", "质"], "a real repeat 16pt away stays"

@@ -43,3 +43,17 @@ def cluster_positions(values: list[float], tolerance: float = 2.0) -> list[float
             continue
         out.append(v)
     return out
+
+
+def dedupe_chars(chars: list[Char], tolerance: float = 1.0) -> list[Char]:
+    """Drop double-printed glyphs ("fake bold": the same char drawn again less than ``tolerance``
+    points away). Linear after a sort, unlike pdfplumber's generic ``Page.dedupe_chars``."""
+    kept: list[Char] = []
+    last: dict[str, list[Char]] = {}
+    for ch in sorted(chars, key=lambda c: (c.top, c.x0)):
+        same = last.setdefault(ch.text, [])
+        if any(abs(o.x0 - ch.x0) < tolerance and abs(o.top - ch.top) < tolerance for o in same[-3:]):
+            continue
+        same.append(ch)
+        kept.append(ch)
+    return kept

@@ -18,7 +18,7 @@ from pdfminer.pdfparser import PDFSyntaxError
 from pdfplumber.utils.exceptions import PdfminerException
 
 from extractors.errors import BadInputError, EncryptedError, TooLargeError
-from extractors.readers.geometry import Char, chars_to_lines, cluster_positions
+from extractors.readers.geometry import Char, chars_to_lines, cluster_positions, dedupe_chars
 from schemas import BBox, Page, Table, TableCell, TextLine
 
 PDF_READER_VERSION = "2"
@@ -78,7 +78,7 @@ def _has_text(page: Page, settings: PdfSettings) -> bool:
 
 def _read_page(page: Any) -> Page:
     number = page.page_number
-    chars = [_to_char(c) for c in page.dedupe_chars().chars if c.get("text", "")]
+    chars = dedupe_chars([_to_char(c) for c in page.chars if c.get("text", "")])
     tables = _find_tables(page) if (page.lines or page.rects) else []
     used: set[int] = set()
     items: list[TextLine | Table] = []
