@@ -145,7 +145,7 @@ def _continues(prev: Block, line: TextLine, margin: tuple[float, float] | None) 
         return False
     if MARKER_START.match(line.text) or is_page_number(line.text):
         return False
-    if prev.align == "center" or _is_centred(line, margin):
+    if prev.align == "center" or _is_centred(line, margin) or _is_set_off(last, margin, size):
         return False
     short = margin[1] - last.bbox.x1
     if short > 10 * size or (short > 2.5 * size and last.text.rstrip()[-1:] in SENTENCE_END):
@@ -165,6 +165,12 @@ def _both_indented(last: TextLine, line: TextLine, margin: tuple[float, float], 
 
 def _left_edge(prev: Block) -> float:
     return min(ln.bbox.x0 for ln in prev.lines if ln.bbox is not None)
+
+
+def _is_set_off(line: TextLine, margin: tuple[float, float], size: float) -> bool:
+    """A line starting well right of the first-line indent (centred, right-aligned: a doc
+    number, signature or date) stands alone: wrapped text never continues it."""
+    return line.bbox is not None and line.bbox.x0 - margin[0] > 3.5 * size
 
 
 def _is_centred(line: TextLine, margin: tuple[float, float]) -> bool:
