@@ -160,7 +160,8 @@ def _both_indented(last: TextLine, line: TextLine, margin: tuple[float, float], 
     the second line opens a new paragraph (a one-line heading, a list of slogans or names)."""
     assert last.bbox is not None and line.bbox is not None
     indented = line.bbox.x0 - margin[0] > 1.5 * size
-    return indented and abs(line.bbox.x0 - last.bbox.x0) < size
+    ended_short = margin[1] - last.bbox.x1 > 0.5 * size  # a full justified line reaches the margin
+    return indented and ended_short and abs(line.bbox.x0 - last.bbox.x0) < size
 
 
 def _left_edge(prev: Block) -> float:

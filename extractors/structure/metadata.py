@@ -119,17 +119,32 @@ def find_doc_number(head: list[Block]) -> str | None:
 
 
 def find_title(blocks: list[Block]) -> str | None:
-    """The title before the first numbered item: a title-like line (joined with the line
-    before it when the title is wrapped); else the cover letter's 《…》."""
+    """The title before the first numbered item: the longest run of title-font lines that
+    reads as a title (a wrapped title); else the cover letter's 《…》."""
     head = _head(blocks)
     body = _body_size(blocks)
-    for i, b in enumerate(head):
-        if is_title_text(b.text):
-            return _join_wrapped(head, i, body)
-    for b in head:
-        m = re.search(r"《([^》]{6,60})》", b.text)
+    for i in range(len(head)):
+        title = _title_at(head, i, body)
+        if title:
+            return title
+    for blk in head:
+        m = re.search(r"《([^》]{6,60})》", blk.text)
         if m and is_title_text(m.group(1)):
             return m.group(1).strip()
+    return None
+
+
+def _title_at(head: list[Block], i: int, body: float) -> str | None:
+    run = [head[i]]
+    if _title_part(head[i], head[i], body):
+        for nxt in head[i + 1:i + 3]:
+            if not _title_part(nxt, head[i], body, continued=True):
+                break
+            run.append(nxt)
+    for k in range(len(run), 0, -1):
+        text = "".join(x.text.strip() for x in run[:k])
+        if is_title_text(text):
+            return text
     return None
 
 
@@ -143,17 +158,14 @@ def _body_size(blocks: list[Block]) -> float:
     return sizes[len(sizes) // 2] if sizes else 0.0
 
 
-def _join_wrapped(head: list[Block], i: int, body: float) -> str:
-    text = head[i].text.strip()
-    if i > 0:
-        prev = head[i - 1]
-        p = squash(prev.text)
-        same_font = prev.font_size == head[i].font_size and prev.bold == head[i].bold
-        title_font = (prev.font_size or 0) > body or p.startswith("关于")
-        if same_font and title_font and len(p) <= 40 and not re.search(r"[。；：:]", p) \
-                and not p.endswith(("文件", "文")) and not DOC_NUMBER.search(p) and not ATTACH_HEAD.match(p):
-            text = prev.text.strip() + text
-    return text
+def _title_part(part: Block, first: Block, body: float, continued: bool = False) -> bool:
+    """A line that may open (or continue) a wrapped title: the title's font, larger than the
+    body or opening with 关于, short, no sentence punctuation, not a masthead or doc number."""
+    p = squash(part.text)
+    same_font = part.font_size == first.font_size and part.bold == first.bold
+    title_font = continued or (part.font_size or 0) > body or p.startswith("关于")
+    return same_font and title_font and 0 < len(p) <= 40 and not re.search(r"[。；：:]", p) \
+        and not p.endswith(("文件", "文")) and not DOC_NUMBER.search(p) and not ATTACH_HEAD.match(p)
 
 
 def signature(blocks: list[Block], date_idx: int | None, outline: list[OutlineItem]) -> list[str]:
