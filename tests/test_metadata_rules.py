@@ -125,3 +125,10 @@ def test_right_aligned_date_is_not_continued() -> None:
     page = [_line("正文很长很长很长很长很长很长很长", 80, 512, 100), _line("某县人民政府办公室", 330, 512, 130),
             _line("2018 年 6月 5 日", 400, 512, 160), _line("（此件公开发布）", 112, 240, 190)]
     assert _texts(_doc([page]))[-3:] == ["某县人民政府办公室", "2018 年 6月 5 日", "（此件公开发布）"]
+
+
+def test_marker_like_start_after_a_full_line_is_inside_the_sentence() -> None:
+    page = [_line("（一）加强宣传。根据有关部署，组织全县", 112, 512, 100), _line("2、3家企业开展交流；另按照第", 80, 512, 130),
+            _line("（二）批名单推进。", 80, 240, 160), _line("（二）强化监管。", 112, 260, 190)]
+    assert _texts(_doc([page])) == ["（一）加强宣传。根据有关部署，组织全县2、3家企业开展交流；另按照第（二）批名单推进。",
+                                    "（二）强化监管。"]

@@ -168,3 +168,25 @@ def test_corpus_work_plan_clauses(raw_dir: Path) -> None:
     assert len(notice.activities) == 16
     assert notice.activities[0].organizers_raw == "区市场监管局牵头，各成员单位配合"
     assert notice.meta.date == "2017-07-03" and notice.meta.title == "相城区质量强区工作2017年行动计划"
+
+
+def test_numbered_slogan_section_keeps_its_heading_but_not_its_list() -> None:
+    part = blocks("一、活动主题", "质量强县。", "二、宣传口号", "1. 质量第一 诚信为本", "2. 品质生活 共建共享",
+                  "三、有关要求", "（一）加强领导。要求。")
+    notice = parse_segment(list(part))
+    assert [o.path for o in notice.outline] == ["一", "二", "三", "三/（一）"]
+    assert notice.meta.slogans == ["质量第一 诚信为本", "品质生活 共建共享"]
+
+
+def test_attachment_list_opening_on_the_heading_line() -> None:
+    part = blocks("一、要求", "正文。", "附件：1.重点活动安排表", "2.活动总结表", "某市质量强市工作领导小组办公室")
+    names, entries = attachment_entries(part)
+    assert names == ["重点活动安排表", "活动总结表"] and entries == {3}
+    assert [o.path for o in parse_segment(list(part)).outline] == ["一"]
+
+
+def test_forwarded_notice_after_the_letter_date_without_attachment_heading() -> None:
+    items = blocks("某局〔2019〕2号", "关于转发省局2019年“质量月”活动方案的通知", "各科室：", "现转发给你们。", "某局",
+                   "2019年8月28日", "某省局2019年“质量月”活动方案", "某省局〔2019〕40号", "一、活动内容")
+    main, embedded = split_embedded(list(items))
+    assert len(main) == 6 and embedded and embedded[0][0].text.startswith("某省局2019年")

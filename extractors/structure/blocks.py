@@ -143,7 +143,9 @@ def _continues(prev: Block, line: TextLine, margin: tuple[float, float] | None) 
     size = line.font_size or 12.0
     if abs((last.font_size or size) - size) > 0.6 or last.bold != line.bold:
         return False
-    if MARKER_START.match(line.text) or is_page_number(line.text):
+    if is_page_number(line.text):
+        return False
+    if MARKER_START.match(line.text) and not _mid_sentence(last, margin, size):
         return False
     if prev.align == "center" or _is_centred(line, margin) or _is_set_off(last, margin, size):
         return False
@@ -153,6 +155,14 @@ def _continues(prev: Block, line: TextLine, margin: tuple[float, float] | None) 
     if line.bbox.x0 - _left_edge(prev) > 1.5 * size:  # indented first line
         return False
     return not _both_indented(last, line, margin, size)
+
+
+def _mid_sentence(last: TextLine, margin: tuple[float, float], size: float) -> bool:
+    """The previous line runs to the right margin and stops mid-sentence, so a marker-like
+    start of the next line (（一）, 2、) is inside a sentence, not a new item."""
+    assert last.bbox is not None
+    tail = last.text.rstrip()[-1:]
+    return margin[1] - last.bbox.x1 < 0.5 * size and tail != "" and tail not in SENTENCE_END + "，、,"
 
 
 def _both_indented(last: TextLine, line: TextLine, margin: tuple[float, float], size: float) -> bool:

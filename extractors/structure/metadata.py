@@ -8,6 +8,7 @@ from extractors.structure.blocks import Block
 from extractors.structure.markers import parse_marker
 from extractors.structure.segments import (
     ATTACH_HEAD,
+    DATE_LINE,
     attachment_entries,
     is_title_text,
     slogan_regions,
@@ -65,11 +66,6 @@ def _small_cn(s: str) -> int:
     return _CN_DATE_DIGIT[s]
 
 
-DATE_LINE = re.compile(
-    r"^\s*(?:(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
-    r"|[〇○零Ｏ一二三四五六七八九]{4}\s*年\s*[一二三四五六七八九十]{1,3}\s*月\s*[一二三四五六七八九十]{1,3}\s*日)"
-    r"\s*(?:[（(][^）)]*[）)]\s*)?$"
-)
 ORG_TOKEN = re.compile(
     r"^[\u4e00-\u9fa5（）()]{2,30}(?:局|委员会|委|厅|部|会|办公室|办|总署|署|银行|分行|院|省委|市委|协会|联合会|政府"
     r"|中心|社|集团|公司|团|所|站)$"

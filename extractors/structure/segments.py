@@ -7,11 +7,16 @@ from __future__ import annotations
 import re
 
 from extractors.structure.blocks import Block, BlockItem
-from extractors.structure.markers import parse_marker
+from extractors.structure.markers import KIND_ORDER, parse_marker
 
 ATTACH_HEAD = re.compile(r"^\s*附\s*件\s*(?:(\d{1,2})\s*[:：]?|[:：])\s*(.*)$|^\s*附\s*件\s*$")
 DOC_NUMBER_LINE = re.compile(
     r"^\s*[\u4e00-\u9fa5]{1,12}\s*[〔\[［(（【]\s*(?:19|20)\d{2}\s*[〕\]］)）】]\s*\d{1,4}\s*号\s*$"
+)
+DATE_LINE = re.compile(
+    r"^\s*(?:(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
+    r"|[〇○零Ｏ一二三四五六七八九]{4}\s*年\s*[一二三四五六七八九十]{1,3}\s*月\s*[一二三四五六七八九十]{1,3}\s*日)"
+    r"\s*(?:[（(][^）)]*[）)]\s*)?$"
 )
 TITLE_END = re.compile(r"(通知|方案|计划|安排|意见|通报|决定|办法|要点|活动|函|纲要|规划)[”\"』」]?$")
 SLOGAN_TITLE = re.compile(r"口\s*号")
@@ -32,17 +37,21 @@ def is_title_text(text: str) -> bool:
 def split_embedded(items: list[BlockItem]) -> tuple[list[BlockItem], list[list[BlockItem]]]:
     """Cut a forwarded notice out of the stream: an attachment heading followed, within two
     blocks, by a title line and then a line that is only a doc number."""
+    dated = False
     for i, item in enumerate(items):
-        if not (isinstance(item, Block) and ATTACH_HEAD.match(item.text)):
+        if not isinstance(item, Block):
             continue
-        start = _embedded_title(items, i)
-        if start is not None:
-            return items[:start], [items[start:]]
+        head = ATTACH_HEAD.match(item.text) is not None
+        if head or dated:
+            start = _embedded_title(items, i + 1 if head else i)
+            if start is not None:
+                return items[:start], [items[start:]]
+        dated = dated or bool(DATE_LINE.match(item.text))
     return items, []
 
 
-def _embedded_title(items: list[BlockItem], head: int) -> int | None:
-    for t in range(head + 1, min(head + 3, len(items))):
+def _embedded_title(items: list[BlockItem], first: int) -> int | None:
+    for t in range(first, min(first + 2, len(items))):
         title = items[t]
         if not (isinstance(title, Block) and is_title_text(title.text)):
             continue
@@ -63,9 +72,12 @@ def attachment_entries(blocks: list[Block]) -> tuple[list[str], set[int]]:
         if m is None:
             continue
         inline = (m.group(2) or "").strip()
-        if inline:
+        first = parse_marker(inline) if inline else None
+        if inline and (first is None or first.kind != "arabic_dot"):
             names.append(_entry_name(inline))
             continue
+        if first is not None:
+            names.append(_entry_name(first.rest))
         for j in range(i + 1, len(blocks)):
             marker = parse_marker(blocks[j].text)
             if marker is None or marker.kind != "arabic_dot" or len(squash(marker.rest)) > 60:
@@ -86,16 +98,32 @@ def slogan_regions(blocks: list[Block], names: list[str]) -> list[range]:
     i = 0
     while i < len(blocks):
         if _opens_slogans(blocks, i, names):
-            end = next((j for j in range(i + 1, len(blocks)) if ATTACH_HEAD.match(blocks[j].text)), len(blocks))
-            out.append(range(i + 1 if ATTACH_HEAD.match(blocks[i].text) else i, end))
+            end = _region_end(blocks, i)
+            keep_head = ATTACH_HEAD.match(blocks[i].text) or parse_marker(blocks[i].text) is not None
+            out.append(range(i + 1 if keep_head else i, end))
             i = end
         else:
             i += 1
     return out
 
 
+def _region_end(blocks: list[Block], i: int) -> int:
+    """Up to the next attachment heading; under a numbered 口号 heading, up to its next sibling."""
+    head = parse_marker(blocks[i].text)
+    for j in range(i + 1, len(blocks)):
+        if ATTACH_HEAD.match(blocks[j].text):
+            return j
+        marker = parse_marker(blocks[j].text) if head is not None else None
+        if marker is not None and head is not None and KIND_ORDER.index(marker.kind) <= KIND_ORDER.index(head.kind):
+            return j
+    return len(blocks)
+
+
 def _opens_slogans(blocks: list[Block], i: int, names: list[str]) -> bool:
     t = squash(blocks[i].text)
+    numbered = parse_marker(blocks[i].text)
+    if numbered is not None and numbered.kind in ("cn_dun", "cn_paren", "article"):
+        return bool(re.fullmatch(r"[\u4e00-\u9fa5“”\"]{0,12}口号[:：]?", squash(numbered.rest)))
     head = ATTACH_HEAD.match(blocks[i].text)
     if head is not None:
         if (head.group(2) or "").strip() or _starts_entry_list(blocks, i):
