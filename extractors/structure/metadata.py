@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from extractors.structure.blocks import Block
-from extractors.structure.markers import parse_marker
+from extractors.structure.outline import block_marker
 from extractors.structure.segments import (
     ATTACH_HEAD,
     DATE_LINE,
@@ -145,7 +145,7 @@ def _title_at(head: list[Block], i: int, body: float) -> str | None:
 
 
 def _head(blocks: list[Block]) -> list[Block]:
-    first_item = next((i for i, b in enumerate(blocks) if parse_marker(b.text) is not None), len(blocks))
+    first_item = next((i for i, b in enumerate(blocks) if block_marker(b) is not None), len(blocks))
     return blocks[:min(first_item, 30)]
 
 

@@ -8,6 +8,7 @@ import re
 
 from extractors.structure.blocks import Block, BlockItem
 from extractors.structure.markers import KIND_ORDER, parse_marker
+from extractors.structure.outline import block_marker
 
 ATTACH_HEAD = re.compile(r"^\s*附\s*件\s*(?:(\d{1,2})\s*[:：]?|[:：])\s*(.*)$|^\s*附\s*件\s*$")
 DOC_NUMBER_LINE = re.compile(
@@ -79,7 +80,7 @@ def attachment_entries(blocks: list[Block]) -> tuple[list[str], set[int]]:
         if first is not None:
             names.append(_entry_name(first.rest))
         for j in range(i + 1, len(blocks)):
-            marker = parse_marker(blocks[j].text)
+            marker = block_marker(blocks[j])
             if marker is None or marker.kind != "arabic_dot" or len(squash(marker.rest)) > 60:
                 break
             names.append(_entry_name(marker.rest))
@@ -99,7 +100,7 @@ def slogan_regions(blocks: list[Block], names: list[str]) -> list[range]:
     while i < len(blocks):
         if _opens_slogans(blocks, i, names):
             end = _region_end(blocks, i)
-            keep_head = ATTACH_HEAD.match(blocks[i].text) or parse_marker(blocks[i].text) is not None
+            keep_head = ATTACH_HEAD.match(blocks[i].text) or block_marker(blocks[i]) is not None
             out.append(range(i + 1 if keep_head else i, end))
             i = end
         else:
@@ -109,11 +110,11 @@ def slogan_regions(blocks: list[Block], names: list[str]) -> list[range]:
 
 def _region_end(blocks: list[Block], i: int) -> int:
     """Up to the next attachment heading; under a numbered 口号 heading, up to its next sibling."""
-    head = parse_marker(blocks[i].text)
+    head = block_marker(blocks[i])
     for j in range(i + 1, len(blocks)):
         if ATTACH_HEAD.match(blocks[j].text):
             return j
-        marker = parse_marker(blocks[j].text) if head is not None else None
+        marker = block_marker(blocks[j]) if head is not None else None
         if marker is not None and head is not None and KIND_ORDER.index(marker.kind) <= KIND_ORDER.index(head.kind):
             return j
     return len(blocks)
@@ -121,7 +122,7 @@ def _region_end(blocks: list[Block], i: int) -> int:
 
 def _opens_slogans(blocks: list[Block], i: int, names: list[str]) -> bool:
     t = squash(blocks[i].text)
-    numbered = parse_marker(blocks[i].text)
+    numbered = block_marker(blocks[i])
     if numbered is not None and numbered.kind in ("cn_dun", "cn_paren", "article"):
         return bool(re.fullmatch(r"[\u4e00-\u9fa5“”\"]{0,12}口号[:：]?", squash(numbered.rest)))
     head = ATTACH_HEAD.match(blocks[i].text)
@@ -131,12 +132,12 @@ def _opens_slogans(blocks: list[Block], i: int, names: list[str]) -> bool:
         number = int(head.group(1)) if head.group(1) else None
         name = names[number - 1] if number and number <= len(names) else (names[0] if len(names) == 1 else "")
         return bool(SLOGAN_TITLE.search(name))
-    return bool(SLOGAN_TITLE.search(t)) and len(t) <= 40 and parse_marker(blocks[i].text) is None \
+    return bool(SLOGAN_TITLE.search(t)) and len(t) <= 40 and block_marker(blocks[i]) is None \
         and not t.endswith("。")
 
 
 def _starts_entry_list(blocks: list[Block], i: int) -> bool:
-    nxt = parse_marker(blocks[i + 1].text) if i + 1 < len(blocks) else None
+    nxt = block_marker(blocks[i + 1]) if i + 1 < len(blocks) else None
     return nxt is not None and nxt.kind == "arabic_dot"
 
 
