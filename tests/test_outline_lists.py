@@ -36,6 +36,8 @@ def blocks(*texts: str) -> list[Block]:
     ("配合区市场监管局开展联合执法。", "区公安分局", "配合区市场监管局"),
     ("联合区人社局、区妇联共同举办技能大赛，区团委将带队参赛。", "区团委", "联合区人社局、区妇联"),
     ("开放实验室。市计量所开放实验室，接待市民参观。", "市市场监管局", "市计量所"),
+    ("推进品牌建设。由县工信局牵头，各乡镇配合，开展品牌培育。", None, "县工信局牵头，各乡镇配合"),
+    ("开展质量攻关。中国质量协会继续组织QC小组发布会。", None, "中国质量协会"),
 ])
 def test_item_clause_as_written(text: str, section: str | None, want: str) -> None:
     assert item_clause(text, section) == want
