@@ -187,3 +187,11 @@ def test_provincial_signature_with_relative_prefix_uses_the_text_region() -> Non
     facts = infer_facts(["省质监局 省经信委"], None, "关于开展2012年全省质量月活动的通知", "浙江省各地")
     assert facts.issuers == ["浙江省质量技术监督局", "浙江省经济和信息化委员会"]
     assert facts.level == "provincial"
+
+
+def test_brackets_are_never_split() -> None:
+    assert names("各县（市、区）政府", "江苏省徐州市") == [("*徐州市各县（市、区）政府", "lead")]
+
+
+def test_scope_word_of_a_collective_is_not_doubled() -> None:
+    assert names("省内各设区市质监局", "江苏省") == [("*江苏省各设区市质量技术监督局", "lead")]

@@ -28,6 +28,7 @@ _PAREN_TAIL = re.compile(r"[（(][^（）()]*[）)]$")
 _MULTI_PROVINCE = re.compile(
     r"^(?P<provs>[\u4e00-\u9fa5]{2,8}?)(?:[两二三四五六七八九十]|\d+)省(?:[（(](?:市|区|区、市|自治区)[）)])?(?P<dept>.+)$")
 _NOT_RELATIVE = ("市场", "市政", "市民", "区域", "县域", "省级", "市级", "区级", "县级", "市属", "区属", "省属")
+_SCOPE_WORD = re.compile(r"^(?:[省市区县]内|全[省市区县])")
 _NATIONAL_HEADS = ("中国", "中华", "中共", "中央", "国家", "国务院", "全国", "共青团")
 
 
@@ -115,7 +116,7 @@ def _collective(raw: str, text: str, ctx: OrgContext, carry: Region | None, reg:
         return []
     region, n = match_prefix(text, ctx.region)
     base = region or carry or ctx.region
-    phrase = expand_abbreviations(text[n:], reg)
+    phrase = _SCOPE_WORD.sub("", expand_abbreviations(text[n:], reg))
     prefix = org_prefix(base) if base else ""
     return [Resolution(raw, "*" + prefix + phrase, True, "collective", collective=True, region=base)]
 

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 
 from schemas.notice import Role
 
-_SEGMENT = re.compile(r"[；;\n]+")
-_CLAUSE = re.compile(r"[，,。]+")
-_BODY = re.compile(r"[、/]+")
+_SEGMENT = "；;\n"
+_CLAUSE = "，,。"
+_BODY = "、/"
+_OPEN, _CLOSE = "（(", "）)"
 _LEAD_SUFFIX = re.compile(r"(牵头|负责|主办|承办|组织实施|组织|联合)$")
 _CO_SUFFIX = re.compile(r"(配合|协办|参与|协助|支持)$")
 _CO_PREFIX = re.compile(r"^(会同|联合|配合|协同|协助|协调)")
@@ -39,8 +40,24 @@ def protect_collectives(raw: str) -> str:
     return _ADMIN_RUN.sub(repl, raw)
 
 
+def split_top(text: str, separators: str) -> list[str]:
+    """Split on ``separators`` outside brackets: 各县（市、区）政府 stays one piece."""
+    parts: list[str] = []
+    cur: list[str] = []
+    depth = 0
+    for ch in text:
+        depth += (ch in _OPEN) - (ch in _CLOSE)
+        if ch in separators and depth <= 0:
+            parts.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+    parts.append("".join(cur))
+    return [p for p in (x.strip() for x in parts) if p]
+
+
 def _bodies(text: str) -> list[str]:
-    return [b for b in (p.strip() for p in _BODY.split(text)) if b]
+    return split_top(text, _BODY)
 
 
 def _clause(clause: str, default: Role) -> list[Mention]:
@@ -64,9 +81,8 @@ def split_mentions(raw: str | None) -> list[Mention]:
         return []
     text = re.sub(r"\s+", "", protect_collectives(raw))
     out: list[Mention] = []
-    for i, segment in enumerate(s for s in _SEGMENT.split(text) if s):
+    for i, segment in enumerate(split_top(text, _SEGMENT)):
         default: Role = "lead" if i == 0 else "co"
-        for clause in _CLAUSE.split(segment):
-            if clause:
-                out.extend(_clause(clause, default))
+        for clause in split_top(segment, _CLAUSE):
+            out.extend(_clause(clause, default))
     return out
