@@ -195,3 +195,26 @@ def test_brackets_are_never_split() -> None:
 
 def test_scope_word_of_a_collective_is_not_doubled() -> None:
     assert names("省内各设区市质监局", "江苏省") == [("*江苏省各设区市质量技术监督局", "lead")]
+
+
+def test_letter_spaced_signature_is_one_name() -> None:
+    assert issuer_tokens(["南 京 市 质 量 技 术 监 督 局"]) == ["南京市质量技术监督局"]
+
+
+def test_district_notice_with_relative_signature_and_region_in_the_text() -> None:
+    facts = infer_facts(["区市场监管局"], None, "关于开展2019年全区“质量月”活动的通知",
+                        "浦东新区各街镇、上海市浦东新区有关单位")
+    assert facts.issuers == ["上海市浦东新区市场监督管理局"]
+    assert (facts.level, facts.region) == ("district", "上海市浦东新区")
+
+
+def test_title_scope_lifts_a_city_mention_to_its_province() -> None:
+    facts = infer_facts([], None, "关于开展2011年全省质量月活动的通知", "南京市、苏州市、南京市开展")
+    assert (facts.level, facts.region) == ("provincial", "江苏省")
+
+
+def test_bracketed_clause_and_column_labels() -> None:
+    assert names("（区市场监管局牵头，各成员单位配合）", "江苏省无锡市滨湖区") == [
+        ("无锡市滨湖区市场监督管理局", "lead"), ("*无锡市滨湖区各成员单位", "co")]
+    assert names("主办单位：市质监局；配合单位：市总工会、（团市委）", "江苏省镇江市") == [
+        ("镇江市质量技术监督局", "lead"), ("镇江市总工会", "co"), ("共青团镇江市委员会", "co")]

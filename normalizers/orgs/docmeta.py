@@ -34,11 +34,19 @@ def issuer_tokens(issuers_raw: Iterable[str]) -> list[str]:
     """Signature lines and red heads → one string per body; lines that are not names are dropped."""
     out: list[str] = []
     for line in issuers_raw:
-        for token in _TOKEN_SPLIT.split(line):
+        for token in _line_tokens(line):
             token = token.strip()
             if 2 <= len(token) <= 40 and not _NOT_ORG.search(token) and _ORG_TAIL.search(token):
                 out.append(token)
     return out
+
+
+def _line_tokens(line: str) -> list[str]:
+    """Names on a signature line; a letter-spaced line (苏 州 市 质 量 …) is one name."""
+    tokens = [t for t in _TOKEN_SPLIT.split(line.strip()) if t]
+    if len(tokens) > 2 and all(len(t) == 1 for t in tokens):
+        return ["".join(tokens)]
+    return tokens
 
 
 def doc_prefix(doc_number: str | None) -> str:

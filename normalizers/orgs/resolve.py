@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from normalizers.orgs.registry import Registry, load_registry
+from normalizers.orgs.split import unwrap
 from normalizers.regions import (
     Region,
     by_path,
@@ -56,7 +57,7 @@ class Resolution:
 
 def clean(raw: str) -> str:
     """Whitespace, quotes and a trailing second plate (（知识产权局）, （旅委办）) removed."""
-    text = re.sub(r"[\s“”\"‘’]+", "", raw)
+    text = unwrap(re.sub(r"[\s“”\"‘’]+", "", raw))
     while _PAREN_TAIL.search(text) and len(_PAREN_TAIL.sub("", text)) >= 2:
         text = _PAREN_TAIL.sub("", text)
     return text

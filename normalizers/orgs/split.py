@@ -23,6 +23,8 @@ _LEAD_SUFFIX = re.compile(r"(牵头|负责|主办|承办|组织实施|组织|联
 _CO_SUFFIX = re.compile(r"(配合|协办|参与|协助|支持)$")
 _CO_PREFIX = re.compile(r"^(会同|联合|配合|协同|协助|协调)")
 _INFIX = re.compile(r"^(?P<left>.+?)(会同|联合|协同)(?P<right>.+)$")
+_LABEL = re.compile(r"^(?P<label>主办|承办|牵头|责任|配合|协办|参与|组织)(?:单位|部门)[:：]")
+_CO_LABELS = ("配合", "协办", "参与")
 _ADMIN_RUN = re.compile(r"各(?P<first>[省市县区镇乡])(?P<rest>(?:、[省市县区镇乡])+)")
 
 
@@ -75,14 +77,34 @@ def _clause(clause: str, default: Role) -> list[Mention]:
     return [Mention(b, default) for b in _bodies(text)]
 
 
+def unwrap(text: str) -> str:
+    """（区市场监管局牵头，各成员单位配合） → the clause inside the brackets."""
+    while len(text) > 2 and text[0] in _OPEN and text[-1] in _CLOSE and _encloses(text):
+        text = text[1:-1]
+    return text
+
+
+def _encloses(text: str) -> bool:
+    """The first bracket closes at the last character (not （一）…（二）)."""
+    depth = 0
+    for i, ch in enumerate(text):
+        depth += (ch in _OPEN) - (ch in _CLOSE)
+        if depth == 0 and i < len(text) - 1:
+            return False
+    return True
+
+
 def split_mentions(raw: str | None) -> list[Mention]:
     """Every body named in ``raw`` with its role, in order."""
     if not raw:
         return []
-    text = re.sub(r"\s+", "", protect_collectives(raw))
+    text = unwrap(re.sub(r"\s+", "", protect_collectives(raw)))
     out: list[Mention] = []
     for i, segment in enumerate(split_top(text, _SEGMENT)):
         default: Role = "lead" if i == 0 else "co"
+        if label := _LABEL.match(segment):
+            default = "co" if label.group("label") in _CO_LABELS else "lead"
+            segment = segment[label.end():]
         for clause in split_top(segment, _CLAUSE):
             out.extend(_clause(clause, default))
     return out
