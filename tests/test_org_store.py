@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -87,3 +88,15 @@ def test_add_appends_an_alias_to_the_data_file(tmp_path: Path) -> None:
     append_alias("无锡市园林绿化局", "无锡市园林和绿化管理局", data)
     line = next(ln for ln in data.read_text("utf-8").splitlines() if ln.startswith("无锡市园林和绿化管理局,"))
     assert "无锡市园林局|无锡市园林绿化局" in line
+
+
+def test_a_data_edit_changes_the_normalizer_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from normalizers import NORMALIZER_VERSION
+    from normalizers.orgs import registry
+
+    shutil.copytree(registry.DATA_DIR, tmp_path / "data")
+    monkeypatch.setattr(registry, "DATA_DIR", tmp_path / "data")
+    before = registry.data_hash()
+    assert NORMALIZER_VERSION.endswith("+" + before)
+    append_alias("市园林局", "无锡市园林和绿化管理局", tmp_path / "data" / "organizations.csv")
+    assert registry.data_hash() != before
