@@ -35,6 +35,7 @@ def _normalize_one(notice: Notice) -> None:
         meta.issuers = list(meta.issuers_raw)
     for activity in notice.activities:
         activity.organizer_refs = resolve_organizers(activity.organizers_raw)
-        activity.category, activity.category_method = categorize(activity.category_raw, activity.content)
+        activity.category, activity.category_method = categorize(activity.category_raw, activity.content,
+                                                                 activity.project)
     for child in notice.embedded:
         _normalize_one(child)
