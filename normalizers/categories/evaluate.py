@@ -2,9 +2,11 @@
 
     python -m normalizers.categories.evaluate ../shared/corpus/truth [--errors]
 
-Leave-one-document-out: the cue vocabulary stays the data file's, but the cue weights are
-re-fitted (averaged perceptron, from zero) on the other documents and tested on the held-out
-one — an honest estimate of how the weighting transfers to an unseen notice.
+Two leave-one-document-out checks, both testing on the held-out document:
+- ablation: drop every source label and cue word whose only support in the truth is the
+  held-out document (entries one would not have written without seeing it), keep the rest;
+- refit: keep the cue vocabulary but re-fit all weights from zero (averaged perceptron) on the
+  other documents — how far data alone gets with four notices.
 """
 
 from __future__ import annotations
@@ -12,11 +14,11 @@ from __future__ import annotations
 import argparse
 import json
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from normalizers.categories.lexicon import Lexicon, load_lexicon, tokenizer
-from normalizers.categories.scorer import label_prior, score, zones
+from normalizers.categories.scorer import cue_tokens, label_prior, normalize_label, score, zones
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,39 @@ def leave_one_out(examples: list[Example], lexicon: Lexicon) -> dict[str, float]
     return out
 
 
+def _support(examples: list[Example], lexicon: Lexicon) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """(label → documents using it, 'cue→code' → documents where it marks an activity of that code)."""
+    labels: dict[str, set[str]] = defaultdict(set)
+    cues: dict[str, set[str]] = defaultdict(set)
+    for e in examples:
+        labels[normalize_label(e.label)].add(e.doc)
+        found = set().union(*(cue_tokens(t, lexicon) for t in zones(e.project, e.content)))
+        for word in found & lexicon.cues.get(e.expected, {}).keys():
+            cues[f"{word}→{e.expected}"].add(e.doc)
+    return labels, cues
+
+
+def ablated(lexicon: Lexicon, doc: str, examples: list[Example]) -> Lexicon:
+    """The lexicon without the labels and cues only the held-out document supports."""
+    labels_support, cue_support = _support(examples, lexicon)
+    only = {k for k, docs in cue_support.items() if docs == {doc}}
+    cues = {c: {w: x for w, x in ws.items() if f"{w}→{c}" not in only} for c, ws in lexicon.cues.items()}
+    labels = {k: v for k, v in lexicon.labels.items() if labels_support.get(k) != {doc}}
+    dropped = tuple(k.split("→")[0] for k in only)  # still tokenized whole: only the weighting changes
+    return replace(lexicon, cues=cues, labels=labels, words=lexicon.words + dropped)
+
+
+def ablation_out(examples: list[Example], lexicon: Lexicon) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for doc in sorted({e.doc for e in examples}):
+        out[doc] = accuracy([e for e in examples if e.doc == doc], ablated(lexicon, doc, examples))
+    return out
+
+
+def _pooled(per_doc: dict[str, float], examples: list[Example]) -> float:
+    return sum(acc * sum(e.doc == d for e in examples) for d, acc in per_doc.items()) / len(examples)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("truth_dir", type=Path)
@@ -108,12 +143,11 @@ def main() -> None:
     print(f"hand weights: overall {accuracy(examples, lexicon):.3f} on {len(examples)} activities")
     for doc, acc in per_document(examples, lexicon).items():
         print(f"  {doc:32} {acc:.3f}")
-    loo = leave_one_out(examples, lexicon)
-    n = {d: sum(e.doc == d for e in examples) for d in loo}
-    pooled = sum(loo[d] * n[d] for d in loo) / len(examples)
-    print(f"leave-one-document-out (refitted weights): pooled {pooled:.3f}")
-    for doc, acc in loo.items():
-        print(f"  {doc:32} {acc:.3f}")
+    for name, check in (("ablation", ablation_out), ("refit from zero", leave_one_out)):
+        loo = check(examples, lexicon)
+        print(f"leave-one-document-out ({name}): pooled {_pooled(loo, examples):.3f}")
+        for doc, acc in loo.items():
+            print(f"  {doc:32} {acc:.3f}")
     if args.errors:
         for e in examples:
             d = score(e.label, e.project, e.content, lexicon)

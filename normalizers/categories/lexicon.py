@@ -91,10 +91,14 @@ def dictionary_words(lexicon: Lexicon) -> set[str]:
     return words
 
 
-@lru_cache(maxsize=4)
 def tokenizer(lexicon: Lexicon) -> jieba.Tokenizer:
     """A private jieba tokenizer (the global one stays untouched) with the domain dictionary."""
+    return _tokenizer(frozenset(dictionary_words(lexicon)))
+
+
+@lru_cache(maxsize=4)
+def _tokenizer(words: frozenset[str]) -> jieba.Tokenizer:
     tk = jieba.Tokenizer()
-    for word in sorted(dictionary_words(lexicon)):
+    for word in sorted(words):
         tk.add_word(word)  # jieba picks a frequency that keeps the word whole
     return tk

@@ -92,10 +92,15 @@ def cue_tokens(text: str, lexicon: Lexicon) -> set[str]:
     never inside a protected dictionary word (监管局 is a body, not 监管)."""
     vocab, protected = cue_vocabulary(lexicon), set(lexicon.words)
     tokens = tokenizer(lexicon).lcut(text)
-    pieces = [t for t in tokens if len(t) > 2 and t not in vocab and t not in protected]
-    pieces += [a + b for a, b in zip(tokens, tokens[1:], strict=False) if a not in protected and b not in protected]
-    inner = {p[i:j] for p in pieces for i in range(len(p)) for j in range(i + 2, len(p) + 1) if p[i:j] in vocab}
-    return set(tokens) | inner
+    found = set(tokens)
+    for t in tokens:
+        if len(t) > 2 and t not in vocab and t not in protected:
+            found |= {t[i:j] for i in range(len(t)) for j in range(i + 2, len(t) + 1) if t[i:j] in vocab}
+    for a, b in zip(tokens, tokens[1:], strict=False):
+        if a not in protected and b not in protected:  # only words that straddle the boundary
+            pair, cut = a + b, len(a)
+            found |= {pair[i:j] for i in range(cut) for j in range(cut + 1, len(pair) + 1) if pair[i:j] in vocab}
+    return found
 
 
 def cue_vocabulary(lexicon: Lexicon) -> frozenset[str]:
