@@ -91,8 +91,8 @@ def _shuffle_rows(doc: DocumentObject, v: Variant) -> None:
             parent.remove(tr)
         rng.shuffle(groups)
         for group in groups:
-            for tr in group:
-                parent.append(tr)
+            for moved in group:
+                parent.append(moved)
 
 
 def mutate(src: Path, dest: Path, v: Variant) -> None:
