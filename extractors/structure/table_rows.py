@@ -27,6 +27,7 @@ class Row:
     span_ids: list[int | None]
     pages: list[int]
     bbox: BBox | None = None
+    merged: set[int] = field(default_factory=set)  # columns whose cell spans several rows here
 
 
 @dataclass
@@ -158,11 +159,11 @@ def _append_fragment(logical: LogicalTable, frag: _Fragment, prev_open: bool) ->
             continue
         top = frag.continuation and first and bool(logical.rows)
         first = False
-        if top and _is_split_row(logical, texts, prev_open):
+        if top and _is_split_row(logical, logical.rows[-1], texts, prev_open):
             _join_split_row(logical, frag, cells, texts, r)
             continue
         row = Row(values=[""] * len(cells), span_ids=[None] * len(cells), pages=[frag.table.page],
-                  bbox=_row_bbox(cells))
+                  bbox=_row_bbox(cells), merged={c for c, cell in enumerate(cells) if cell and cell.row_span > 1})
         _fill_row(logical, frag, row, cells, texts, top)
         logical.rows.append(row)
 
@@ -216,9 +217,12 @@ def _same_span_text(logical: LogicalTable, frag: _Fragment, col: int, sid: int, 
     return False
 
 
-def _is_split_row(logical: LogicalTable, texts: list[str], prev_open: bool) -> bool:
-    """The top row of a continuation is the rest of the row above: no 序号 but text in other columns."""
+def _is_split_row(logical: LogicalTable, prev: Row, texts: list[str], prev_open: bool) -> bool:
+    """The top row of a continuation is the rest of the row above: no 序号 but text in other columns
+    (unless the 序号 above is itself merged over several rows: then a blank 序号 is that merge going on)."""
     seq = logical.seq_col()
+    if seq is not None and seq in prev.merged:
+        return False
     body = [c for c in range(len(texts)) if c != seq and not logical.is_span_col(c) and _norm(texts[c])]
     if not body:
         return False

@@ -93,15 +93,15 @@ def group_tables(items: list[BlockItem], settings: TableSettings = DEFAULT_SETTI
     groups: list[list[Table]] = []
     current: list[Table] = []
     gap: list[Block] = []
-    title = ""
+    titles: set[str] = set()
     for item in items:
         if isinstance(item, Table):
-            if current and _continues(current, item, gap, title, settings):
+            if current and _continues(current, item, gap, titles, settings):
                 current.append(item)
             else:
                 if current:
                     groups.append(current)
-                current, title = [item], _title_before(gap)
+                current, titles = [item], _titles_before(gap, settings)
             gap = []
         else:
             gap.append(item)
@@ -113,35 +113,42 @@ def group_tables(items: list[BlockItem], settings: TableSettings = DEFAULT_SETTI
     return groups
 
 
-def _title_before(gap: list[Block]) -> str:
-    return norm(gap[-1].text) if gap else ""
+def _titles_before(gap: list[Block], settings: TableSettings) -> set[str]:
+    """The short lines right above a table's first fragment (附件1, its title, a unit line…)."""
+    out: set[str] = set()
+    for block in reversed(gap[-settings.max_gap_blocks:]):
+        text = norm(CONTINUED.sub("", norm(block.text)))
+        if not text or len(text) > settings.max_title_chars:
+            break
+        out.add(text)
+    return out
 
 
 def _gap_too_long(gap: list[Block], settings: TableSettings) -> bool:
     return len(gap) > settings.max_gap_blocks or sum(len(b.text) for b in gap) > settings.max_gap_chars
 
 
-def _continues(run: list[Table], nxt: Table, gap: list[Block], title: str, settings: TableSettings) -> bool:
+def _continues(run: list[Table], nxt: Table, gap: list[Block], titles: set[str], settings: TableSettings) -> bool:
     first, last = run[0], run[-1]
     if nxt.n_cols != first.n_cols or not same_grid(first, nxt, settings.width_tolerance):
         return False
     n_head = header_rows(first, settings)
-    if n_head and repeats_header(first, n_head, nxt):
+    if n_head and (repeats_header(first, n_head, nxt) or fused_header(first, n_head, nxt)):
         return True
-    if header_rows(nxt, settings) and not fused_header(first, n_head, nxt):
+    if header_rows(nxt, settings):
         return False  # a different header: a different table
     if nxt.bbox is not None and last.bbox is not None and nxt.page <= last.page:
         return False  # a headerless table further down the same page is not a continuation
-    return all(_is_title_repeat(b.text, title, settings) for b in gap)
+    return all(is_title_repeat(b.text, titles, settings) for b in gap)
 
 
-def _is_title_repeat(text: str, title: str, settings: TableSettings) -> bool:
-    """A line allowed between fragments: the table's title again, and/or a 续表 mark."""
+def is_title_repeat(text: str, titles: set[str], settings: TableSettings = DEFAULT_SETTINGS) -> bool:
+    """A line allowed between fragments: a 续表 mark, or a line that stood above the first fragment."""
     t = norm(text)
     if len(t) > settings.max_title_chars:
         return False
     rest = norm(CONTINUED.sub("", t))
-    return not rest or (bool(title) and (rest == norm(CONTINUED.sub("", title)) or rest in title))
+    return not rest or rest in titles
 
 
 def same_grid(a: Table, b: Table, tolerance: float = 0.1) -> bool:
