@@ -172,3 +172,24 @@ def test_provenance_bbox_is_the_row_band(tmp_path: Path) -> None:
     tops = [b.top for b in boxes if b is not None]
     assert tops == sorted(tops) and len(set(tops)) == 3, "one band per row, top to bottom"
     assert all(b is not None and b.bottom - b.top < 40 for b in boxes), "a row's box is not its spans' box"
+
+
+def test_span_text_printed_only_after_the_break(tmp_path: Path) -> None:
+    """A new 类别 starts in the last rows of page 1 with its (centred) text landing on page 2."""
+    p1 = _page1()
+    p1.rows += [["4", "", "", "开展电梯安全专项检查", "市质监局", "全月"], ["5", UP, UP, "开展产品抽查", "市质监局", "9月"]]
+    p2 = PdfPage(header=H, rows=[["6", "质量监管", "强化执法检查", "开展执法检查", "市质监局", "9月"],
+                                 ["7", UP, UP, "开展专项整治", "市质监局", "9月"]])
+    acts = _read(tmp_path, [p1, p2])
+    assert [a.category_raw for a in acts] == ["质量宣传"] * 3 + ["质量监管"] * 4
+    assert [a.project for a in acts[3:]] == ["强化执法检查"] * 4
+
+
+def test_blank_cell_below_text_keeps_the_span_when_the_next_page_repeats_it(tmp_path: Path) -> None:
+    p1 = _page1()
+    p1.rows += [["4", "", "", "开展质量讲座", "市质监局", "9月"]]
+    p2 = PdfPage(header=H, rows=[["5", "质量宣传", "树立质量标杆", "发布名单", "市质监局", "9月"],
+                                 ["6", "质量监管", "强化执法检查", "开展专项整治", "市质监局", "9月"]])
+    acts = _read(tmp_path, [p1, p2])
+    assert [a.category_raw for a in acts] == ["质量宣传"] * 5 + ["质量监管"]
+    assert [a.project for a in acts[3:5]] == ["树立质量标杆"] * 2

@@ -36,10 +36,24 @@ class LogicalTable:
     fields: list[str | None]
     rows: list[Row] = field(default_factory=list)
     spans: list[str] = field(default_factory=list)  # span id → text
+    alias: dict[int, int] = field(default_factory=dict)  # a settled pending span → the span it joined
+    pending: dict[int, tuple[int, int | None]] = field(default_factory=dict)  # col → (span, fallback)
+
+    def resolve(self, sid: int | None) -> int | None:
+        while sid is not None and sid in self.alias:
+            sid = self.alias[sid]
+        return sid
 
     def value(self, row: Row, col: int) -> str:
-        sid = row.span_ids[col]
+        sid = self.resolve(row.span_ids[col])
         return self.spans[sid] if sid is not None else row.values[col]
+
+    def settle(self, col: int) -> int | None:
+        """End a pending span: it joins its fallback (the span above); returns the fallback."""
+        pid, fallback = self.pending.pop(col)
+        if fallback is not None:
+            self.alias[pid] = fallback
+        return fallback
 
     def new_span(self, text: str) -> int:
         self.spans.append(text)
@@ -62,6 +76,7 @@ class _Fragment:
     typical: dict[int, int]
     overrides: dict[tuple[int, int], str] = field(default_factory=dict)
     phys: dict[tuple[int, int], int] = field(default_factory=dict)
+    seen_text: set[int] = field(default_factory=set)  # span columns with a non-blank cell so far
 
 
 def _norm(text: str | None) -> str:
@@ -122,6 +137,8 @@ def stitch_rows(logical: LogicalTable, group: list[Table], skips: list[int]) -> 
             _peel_fused_header(logical, frag)
         prev_open = k > 0 and group[k - 1].has_bottom_border is False
         _append_fragment(logical, frag, prev_open)
+    for col in list(logical.pending):
+        logical.settle(col)
 
 
 def _peel_fused_header(logical: LogicalTable, frag: _Fragment) -> None:
@@ -176,30 +193,56 @@ def _fill_row(logical: LogicalTable, frag: _Fragment, row: Row, cells: list[Tabl
         if not logical.is_span_col(c):
             row.values[c] = texts[c]
             continue
-        sid = _span_id(logical, frag, cell, texts[c], prev.span_ids[c] if prev else None, parents_same, top)
+        above = logical.resolve(prev.span_ids[c]) if prev else None
+        sid = _span_id(logical, frag, c, cell, texts[c], above, parents_same, top)
         row.span_ids[c] = sid
-        parents_same = parents_same and prev is not None and sid == prev.span_ids[c]
+        parents_same = parents_same and above is not None and logical.resolve(sid) == above
 
 
-def _span_id(logical: LogicalTable, frag: _Fragment, cell: TableCell | None, text: str,
+def _span_id(logical: LogicalTable, frag: _Fragment, col: int, cell: TableCell | None, text: str,
              prev_sid: int | None, parents_same: bool, top: bool) -> int:
     key = (cell.row, cell.col) if cell is not None else None
     if key is not None and key in frag.phys:
         return frag.phys[key]
-    sid = _resolve_span(logical, frag, cell, text, prev_sid, parents_same, top)
+    blank = not _norm(text) or (cell is not None and cell.continues)
+    if blank:
+        sid = _blank_span(logical, frag, col, cell, prev_sid, parents_same)
+    else:
+        sid = _text_span(logical, frag, col, text, prev_sid, parents_same, top)
+        frag.seen_text.add(col)
     if key is not None:
         frag.phys[key] = sid
     return sid
 
 
-def _resolve_span(logical: LogicalTable, frag: _Fragment, cell: TableCell | None, text: str,
-                  prev_sid: int | None, parents_same: bool, top: bool) -> int:
+def _blank_span(logical: LogicalTable, frag: _Fragment, col: int, cell: TableCell | None,
+                prev_sid: int | None, parents_same: bool) -> int:
+    """A blank cell belongs to the span above — unless it is a new cell below text of this
+    fragment: then its text may be the one printed at the top of the next page (pending)."""
+    if col in logical.pending:
+        return logical.pending[col][0]
+    if col in frag.seen_text and cell is not None and not cell.continues:
+        pid = logical.new_span("")
+        logical.pending[col] = (pid, prev_sid if parents_same else None)
+        return pid
+    if parents_same and prev_sid is not None:
+        return prev_sid
+    return logical.new_span("")
+
+
+def _text_span(logical: LogicalTable, frag: _Fragment, col: int, text: str, prev_sid: int | None,
+               parents_same: bool, top: bool) -> int:
+    if col in logical.pending:
+        pid, fallback = logical.pending[col]
+        if top and (fallback is None or _norm(text) != _norm(logical.spans[fallback])):
+            del logical.pending[col]
+            logical.spans[pid] = text  # the pending span's text, printed after the break
+            return pid
+        prev_sid = logical.settle(col)
+        parents_same = parents_same and prev_sid is not None
     if prev_sid is None:
         return logical.new_span(text)
-    continues = cell is not None and cell.continues
-    if (not _norm(text) or continues) and parents_same:
-        return prev_sid
-    if top and parents_same and cell is not None and _same_span_text(logical, frag, cell.col, prev_sid, text):
+    if top and parents_same and _same_span_text(logical, frag, col, prev_sid, text):
         return prev_sid
     return logical.new_span(text)
 
@@ -235,7 +278,7 @@ def _join_split_row(logical: LogicalTable, frag: _Fragment, cells: list[TableCel
                     texts: list[str], r: int) -> None:
     prev = logical.rows[-1]
     for c, cell in enumerate(cells):
-        sid = prev.span_ids[c]
+        sid = logical.resolve(prev.span_ids[c])
         if sid is not None:
             if _norm(texts[c]) and _norm(texts[c]) not in _norm(logical.spans[sid]):
                 logical.spans[sid] += "\n" + texts[c]
