@@ -6,7 +6,7 @@ import pytest
 
 from extractors.readers.geometry import Char
 from extractors.readers.rulings import Segment, is_visible_graphic, is_white, open_band, reach
-from extractors.structure.columns import field_for, is_header_row, map_header
+from extractors.structure.columns import extra_key, field_for, is_header_row, map_header
 from extractors.structure.table_rows import strip_header_prefix, strip_one
 from extractors.structure.tables import TableSettings, is_title_repeat, same_grid, table_activities
 from schemas import Table, TableCell
@@ -21,6 +21,16 @@ from schemas import Table, TableCell
 ])
 def test_column_synonyms(header: str, field: str | None) -> None:
     assert field_for(header) == field
+
+
+@pytest.mark.parametrize(("header", "key"), [("备 注", "备注"), ("说明", "备注"), ("参加对象", "对象"),
+                                            ("联系电话", "联系电话"), ("经费来源", "经费来源")])
+def test_extra_columns_keep_a_canonical_name(header: str, key: str) -> None:
+    assert field_for(header) is None and extra_key(header) == key
+
+
+def test_an_extra_column_before_the_content_does_not_take_it() -> None:
+    assert map_header(["序号", "活动对象", "活动内容", "时间"]) == ["seq", None, "content", "time"]
 
 
 def test_a_field_named_twice_keeps_its_first_column() -> None:

@@ -13,11 +13,11 @@ import re
 from dataclasses import dataclass
 
 from extractors.structure.blocks import Block, BlockItem
-from extractors.structure.columns import is_header_row, map_header
+from extractors.structure.columns import extra_key, is_header_row, map_header
 from extractors.structure.table_rows import LogicalTable, Row, stitch_rows, strip_header_prefix
 from schemas import Activity, Span, Table
 
-TABLES_VERSION = "2"
+TABLES_VERSION = "3"
 CONTINUED = re.compile(r"[（(]?\s*续(?:表|上表|前表)?\s*[）)]?\s*[:：]?")
 
 
@@ -240,7 +240,7 @@ def _activity(logical: LogicalTable, row: Row, seq: int) -> Activity:
         v = logical.value(row, i)
         if f is None:
             if v:
-                extra[header or f"col{i + 1}"] = v
+                extra[extra_key(header.split("/")[-1]) or f"col{i + 1}"] = v
         elif f in values and f in ("organizers_lead", "organizers_co"):
             values[f] = "、".join(x for x in (values[f], v) if x)
         else:
