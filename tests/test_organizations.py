@@ -218,3 +218,9 @@ def test_bracketed_clause_and_column_labels() -> None:
         ("无锡市滨湖区市场监督管理局", "lead"), ("*无锡市滨湖区各成员单位", "co")]
     assert names("主办单位：市质监局；配合单位：市总工会、（团市委）", "江苏省镇江市") == [
         ("镇江市质量技术监督局", "lead"), ("镇江市总工会", "co"), ("共青团镇江市委员会", "co")]
+
+
+def test_deng_and_you_around_a_list_of_bodies() -> None:
+    assert names("由市质监局、市教育局等部门牵头", "江苏省泰州市") == [
+        ("泰州市质量技术监督局", "lead"), ("泰州市教育局", "lead")]
+    assert names("市场监管总局等16个部门", None) == [("国家市场监督管理总局", "lead")]
