@@ -224,3 +224,12 @@ def test_deng_and_you_around_a_list_of_bodies() -> None:
     assert names("由市质监局、市教育局等部门牵头", "江苏省泰州市") == [
         ("泰州市质量技术监督局", "lead"), ("泰州市教育局", "lead")]
     assert names("市场监管总局等16个部门", None) == [("国家市场监督管理总局", "lead")]
+
+
+def test_unregistered_national_association_makes_an_industry_notice() -> None:
+    facts = infer_facts(["中国电子质量管理协会"], None, None, "南京市")
+    assert (facts.issuers, facts.level, facts.region) == (["中国电子质量管理协会"], "industry", None)
+
+
+def test_ministries_are_named_without_the_state_prefix() -> None:
+    assert names("中华人民共和国商务部、中华人民共和国海关总署", None) == [("商务部", "lead"), ("海关总署", "lead")]
