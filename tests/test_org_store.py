@@ -100,3 +100,12 @@ def test_a_data_edit_changes_the_normalizer_version(tmp_path: Path, monkeypatch:
     assert NORMALIZER_VERSION.endswith("+" + before)
     append_alias("市园林局", "无锡市园林和绿化管理局", tmp_path / "data" / "organizations.csv")
     assert registry.data_hash() != before
+
+
+def test_bodies_met_in_documents_are_described_by_their_names(sqlite_url: str, tmp_path: Path) -> None:
+    prepare_store(Settings(db=sqlite_url, quarantine=str(tmp_path / "q")))
+    _load(sqlite_url, _nanjing_2012(), "nanjing_2012.txt")
+    sync_organizations(get_engine(sqlite_url), load_registry())
+    with Session(get_engine(sqlite_url)) as s:
+        org = s.scalars(select(Organization).where(Organization.name == "南京市质量技术监督局")).one()
+        assert (org.region, org.admin_level, org.type) == ("江苏省南京市", "municipal", "government")
