@@ -46,7 +46,8 @@ def _normalize_one(notice: Notice) -> None:
             issuer = notice.meta.issuers[0]
             activity.organizer_refs = [OrganizerRef(raw=issuer, name=issuer, role="lead", resolved=True,
                                                     method="issuer")]
-        activity.category, activity.category_method = categorize(activity.category_raw, activity.content)
+        activity.category, activity.category_method = categorize(activity.category_raw, activity.content,
+                                                                 activity.project)
 
 
 def _normalize_meta(notice: Notice) -> None:
