@@ -233,3 +233,11 @@ def test_unregistered_national_association_makes_an_industry_notice() -> None:
 
 def test_ministries_are_named_without_the_state_prefix() -> None:
     assert names("中华人民共和国商务部、中华人民共和国海关总署", None) == [("商务部", "lead"), ("海关总署", "lead")]
+
+
+def test_unlisted_district_after_its_city_is_still_a_district() -> None:
+    facts = infer_facts(["宁波市鄞州区市场监督管理局"], None, None, "")
+    assert (facts.level, facts.region) == ("district", "浙江省宁波市鄞州区")
+    assert names("区市场监管局", "浙江省宁波市鄞州区") == [("宁波市鄞州区市场监督管理局", "lead")]
+    region, n = match_prefix("宁波市区域质量中心")
+    assert region is not None and region.name == "宁波市" and n == 3
