@@ -39,6 +39,7 @@ def finish(settings: Settings, load_id: str, sources: Sequence[str], outcomes: l
     for src in sources:
         if Path(src).is_dir():
             withdrawn += mark_withdrawn(engine, present, under=str(Path(src)) + "/")
+    sync_organizations(engine, load_registry())  # links and descriptions for bodies met in this run
     summary = summarize(load_id, outcomes, len(withdrawn), seconds)
     status = "failed" if summary.failed else "success"
     finish_run(engine, load_id, status, summary.model_dump())
