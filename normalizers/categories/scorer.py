@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from normalizers.categories.lexicon import Cues, Lexicon, tokenizer
 
 LABEL_NUMBERING = re.compile(r"^\s*(第[一二三四五六七八九十百]+(部分|[章节条项])?|[（(]?[一二三四五六七八九十\d]+[）)]?[、.．]?)\s*")
+LABEL_COUNT = re.compile(r"[（(]?(共|计)?\d+(项|个|条)(活动)?[）)]?[：:]?$")
+LABEL_TAIL = re.compile(r"(类|类活动|活动|工作|方面|板块|系列|专题)$")
 PUNCT = re.compile(r"[\s，,、；;：:。.！!？?“”\"'‘’（）()《》【】\[\]—\-]+")
 ORG_LABEL = re.compile(r"(局|委|委员会|办公室|办|院|厅|部|中心|协会|商会|联合会|工会|团委|团市委|妇联|公司|集团|所|站|队|政府)$")
 ORG_CLAUSE = re.compile(r"[（(][^（）()]*(牵头|配合|负责|参与|协办|主办|承办)[^（）()]*[）)]")
@@ -36,9 +38,16 @@ class Decision:
 
 
 def normalize_label(label: str | None) -> str:
-    """The label without numbering, whitespace and punctuation ('二、质量 宣传：' → '质量宣传')."""
-    text = LABEL_NUMBERING.sub("", label or "")
+    """The label without numbering, item counts, whitespace and punctuation
+    ('二、质量 宣传（12项）：' → '质量宣传')."""
+    text = LABEL_COUNT.sub("", LABEL_NUMBERING.sub("", label or "").strip())
     return PUNCT.sub("", text)
+
+
+def label_keys(norm: str) -> list[str]:
+    """The label, then the label without a generic tail (质量宣传类 / 质量宣传活动 → 质量宣传)."""
+    bare = LABEL_TAIL.sub("", norm)
+    return [norm, bare] if bare and bare != norm else [norm]
 
 
 def label_prior(label: str | None, lexicon: Lexicon) -> tuple[dict[str, float], str | None]:
@@ -46,13 +55,17 @@ def label_prior(label: str | None, lexicon: Lexicon) -> tuple[dict[str, float], 
     norm = normalize_label(label)
     if not norm:
         return {}, None
-    if norm in lexicon.labels:
-        code = lexicon.labels[norm] or None
-        return ({code: lexicon.weights.label_map} if code else {}), code
+    for key in label_keys(norm):
+        if key in lexicon.labels:
+            code = lexicon.labels[key] or None
+            return ({code: lexicon.weights.label_map} if code else {}), code
     if ORG_LABEL.search(norm):  # a section named after its organizer says nothing about the kind
         return {}, None
     best = _best_cue(norm, lexicon.label_cues)
-    return ({best[0]: lexicon.weights.label_cue * best[1]} if best else {}), None
+    if not best:
+        return {}, None
+    w = lexicon.weights  # a heading read by its words never outweighs a label from the table
+    return {best[0]: min(w.label_cue * best[1], w.label_map)}, None
 
 
 def _best_cue(label: str, table: Cues) -> tuple[str, float] | None:
