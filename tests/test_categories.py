@@ -129,6 +129,17 @@ def test_organizer_clauses_and_document_titles_are_not_evidence() -> None:
     assert "监督" not in zones(None, "加强《化妆品监督管理条例》宣贯")[1]
 
 
+@pytest.mark.parametrize("text", [
+    "由区市场监督管理局、市食品药品监督管理局联合开展质量知识宣传",
+    "市特种设备监督检验研究院开展电梯安全宣传",
+    "市市场监管综合执法支队开展质量宣传",
+    "市消费者权益保护委员会开展质量宣传",
+])
+def test_organization_names_are_masked(text: str) -> None:
+    d = classify(None, text)
+    assert d.code == "publicity" and set(d.scores) == {"publicity"}, d.hits
+
+
 def test_project_heading_is_a_weaker_prior_than_content() -> None:
     d = classify("质量提升", "开展冶金行业检验人员技能竞赛活动", project="树立质量标杆组织质量奖项评选")
     assert d.code == "mass_activity"

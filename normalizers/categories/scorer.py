@@ -78,19 +78,22 @@ def _best_cue(label: str, table: Cues) -> tuple[str, float] | None:
     return (codes.pop(), top) if len(codes) == 1 else None  # a tie between codes is no evidence
 
 
-def clean_text(text: str | None) -> str:
-    """Drop organizer clauses （X局牵头，各成员单位配合） and document titles 《…》: they name bodies
-    and documents, not what is done."""
-    return DOC_TITLE.sub("文件", ORG_CLAUSE.sub("", text or ""))
+def clean_text(text: str | None, lexicon: Lexicon | None = None) -> str:
+    """Drop organizer clauses （X局牵头，各成员单位配合）, document titles 《…》 and the
+    lexicon's masked organization names: they name bodies and documents, not what is done."""
+    out = DOC_TITLE.sub("文件", ORG_CLAUSE.sub("", text or ""))
+    for mask in lexicon.masks if lexicon else ():
+        out = mask.sub("单位", out)
+    return out
 
 
-def zones(project: str | None, content: str | None) -> tuple[str, str, str]:
+def zones(project: str | None, content: str | None, lexicon: Lexicon | None = None) -> tuple[str, str, str]:
     """(project, lead sentence, rest) of the cleaned texts; in a lead "A暨B" only A leads."""
-    body = clean_text(content).strip()
+    body = clean_text(content, lexicon).strip()
     parts = [p for p in SENTENCE_END.split(body) if p.strip()]
     lead, _, joint = (parts[0] if parts else "").partition("暨")
     rest = [joint] if joint else []
-    return clean_text(project), lead, "。".join(rest + parts[1:])
+    return clean_text(project, lexicon), lead, "。".join(rest + parts[1:])
 
 
 def lead_weight(lead: str, rest: str, lexicon: Lexicon) -> float:
@@ -142,7 +145,7 @@ def score(label: str | None, project: str | None, content: str | None, lexicon: 
     total = dict(prior)
     hits: list[str] = []
     w = lexicon.weights
-    project_text, lead, rest = zones(project, content)
+    project_text, lead, rest = zones(project, content, lexicon)
     weights = (w.project, lead_weight(lead, rest, lexicon), w.body)
     for i, (text, weight) in enumerate(zip((project_text, lead, rest), weights, strict=True)):
         zone_scores, zone_hits = cue_scores(text, lexicon, best_only=i == 0)
