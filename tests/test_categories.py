@@ -201,3 +201,10 @@ def test_leave_one_document_out_refit(corpus: Path) -> None:
     """Weights refitted from zero on four documents still beat chance on the fifth."""
     loo = leave_one_out(truth_examples(corpus / "truth"), load_lexicon())
     assert min(loo.values()) > 1 / 7
+
+
+def test_category_data_is_part_of_the_normalizer_version() -> None:
+    from normalizers.categories import data_hash
+    from normalizers.normalize import NORMALIZER_VERSION
+
+    assert data_hash() in NORMALIZER_VERSION and len(NORMALIZER_VERSION) <= 40  # the store's column width
