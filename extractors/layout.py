@@ -14,6 +14,7 @@ from extractors.errors import (
     TooLargeError,
     UnsupportedFormatError,
 )
+from extractors.readers.doc import DOC_READER_VERSION, read_doc
 from extractors.readers.docx import DOCX_READER_VERSION, read_docx
 from extractors.readers.html import HTML_READER_VERSION, read_html
 from extractors.readers.pdf import PDF_READER_VERSION, read_pdf
@@ -25,6 +26,7 @@ ReaderFn = Callable[[Path], tuple[list[Page], list[str]]]
 READERS: dict[SourceFormat, tuple[str, ReaderFn]] = {
     SourceFormat.PDF: (f"pdf/{PDF_READER_VERSION}", read_pdf),
     SourceFormat.DOCX: (f"docx/{DOCX_READER_VERSION}", read_docx),
+    SourceFormat.DOC: (f"doc/{DOC_READER_VERSION}+docx/{DOCX_READER_VERSION}", read_doc),
     SourceFormat.HTML: (f"html/{HTML_READER_VERSION}", read_html),
     SourceFormat.TEXT: (f"text/{TEXT_READER_VERSION}", read_text),
 }

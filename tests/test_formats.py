@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -106,3 +107,49 @@ def test_renamed_text_fails_but_html_named_doc_is_read(tmp_path: Path, bad_dir: 
     ok = read_layout(f)
     assert ok.ok and ok.value is not None and ok.value.source.format == SourceFormat.HTML
     assert any("extension says doc" in w for w in ok.warnings)
+
+
+# --- DOC through LibreOffice -------------------------------------------------------------
+
+def test_doc_without_libreoffice_is_terminal_and_names_the_file(raw_dir: Path) -> None:
+    from extractors.errors import ToolMissingError
+    from extractors.readers.doc import DocSettings, read_doc
+
+    with pytest.raises(ToolMissingError) as err:
+        read_doc(raw_dir / "jiangsu_2010_provincial.doc", DocSettings(program="no-such-soffice-xyz"))
+    stage = err.value.to_stage_error("jiangsu_2010_provincial.doc")
+    assert stage.kind == "terminal" and "LibreOffice" in stage.message and "jiangsu_2010_provincial.doc" in stage.message
+
+
+def test_doc_timeout_kills_the_process_group_and_is_transient(tmp_path: Path, raw_dir: Path) -> None:
+    from extractors.errors import TransientExtractError
+    from extractors.readers.doc import DocSettings, read_doc
+
+    pidfile = tmp_path / "child.pid"
+    fake = tmp_path / "fake-soffice"
+    fake.write_text(f"#!/bin/sh\nsleep 60 &\necho $! > {pidfile}\nwait\n")
+    fake.chmod(0o755)
+    with pytest.raises(TransientExtractError) as err:
+        read_doc(raw_dir / "jiangsu_2010_provincial.doc", DocSettings(program=str(fake), timeout_s=1.0))
+    assert err.value.to_stage_error("x.doc").kind == "transient"
+    status = Path(f"/proc/{int(pidfile.read_text())}/status")
+    time.sleep(0.2)
+    # the forked grandchild died with the group (gone, or a zombie awaiting its reaper)
+    assert not status.exists() or "\tZ" in status.read_text()
+
+
+@pytest.mark.slow
+def test_doc_converts_to_the_docx_twin(raw_dir: Path) -> None:
+    from extractors.readers.doc import find_soffice
+
+    if find_soffice() is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    doc = read_layout(raw_dir / "jiangsu_2010_provincial.doc")
+    twin = read_layout(raw_dir / "jiangsu_2010_provincial.docx")
+    assert doc.ok and doc.value is not None and twin.value is not None, doc.errors
+    assert doc.value.source.format == SourceFormat.DOC and doc.value.extractor.startswith("doc/")
+
+    def texts(d: object) -> list[str]:
+        return [getattr(i, "text", "") for i in d.iter_items() if isinstance(i, TextLine)]  # type: ignore[attr-defined]
+
+    assert texts(doc.value) == texts(twin.value)
