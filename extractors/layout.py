@@ -17,6 +17,7 @@ from extractors.errors import (
 from extractors.readers.doc import DOC_READER_VERSION, read_doc
 from extractors.readers.docx import DOCX_READER_VERSION, read_docx
 from extractors.readers.html import HTML_READER_VERSION, read_html
+from extractors.readers.ofd import OFD_READER_VERSION, read_ofd
 from extractors.readers.pdf import PDF_READER_VERSION, read_pdf
 from extractors.readers.text import TEXT_READER_VERSION, read_text
 from schemas import LayoutDocument, Page, SourceFormat, SourceInfo, StageResult
@@ -28,6 +29,7 @@ READERS: dict[SourceFormat, tuple[str, ReaderFn]] = {
     SourceFormat.DOCX: (f"docx/{DOCX_READER_VERSION}", read_docx),
     SourceFormat.DOC: (f"doc/{DOC_READER_VERSION}+docx/{DOCX_READER_VERSION}", read_doc),
     SourceFormat.HTML: (f"html/{HTML_READER_VERSION}", read_html),
+    SourceFormat.OFD: (f"ofd/{OFD_READER_VERSION}", read_ofd),
     SourceFormat.TEXT: (f"text/{TEXT_READER_VERSION}", read_text),
 }
 MAX_FILE_BYTES = 512 * 1024 * 1024
