@@ -18,14 +18,14 @@ from extractors.readers.doc import DOC_READER_VERSION, read_doc
 from extractors.readers.docx import DOCX_READER_VERSION, read_docx
 from extractors.readers.html import HTML_READER_VERSION, read_html
 from extractors.readers.ofd import OFD_READER_VERSION, read_ofd
-from extractors.readers.pdf import PDF_READER_VERSION, read_pdf
+from extractors.readers.pdf_ocr import PDF_OCR_READER_NAME, read_pdf_ocr
 from extractors.readers.text import TEXT_READER_VERSION, read_text
 from schemas import LayoutDocument, Page, SourceFormat, SourceInfo, StageResult
 
 ReaderFn = Callable[[Path], tuple[list[Page], list[str]]]
 
 READERS: dict[SourceFormat, tuple[str, ReaderFn]] = {
-    SourceFormat.PDF: (f"pdf/{PDF_READER_VERSION}", read_pdf),
+    SourceFormat.PDF: (PDF_OCR_READER_NAME, read_pdf_ocr),
     SourceFormat.DOCX: (f"docx/{DOCX_READER_VERSION}", read_docx),
     SourceFormat.DOC: (f"doc/{DOC_READER_VERSION}+docx/{DOCX_READER_VERSION}", read_doc),
     SourceFormat.HTML: (f"html/{HTML_READER_VERSION}", read_html),
