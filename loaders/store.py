@@ -93,11 +93,13 @@ def _claim_file(session: Session, info: FileInfo) -> SourceFile:
         warnings=[], first_seen_at=t, last_seen_at=t,
     ).on_conflict_do_nothing(index_elements=["path"])
     session.execute(stmt)
-    row = session.scalars(select(SourceFile).where(SourceFile.path == info.path).with_for_update()).one()
-    row.name, row.sha256, row.size, row.last_seen_at = info.name, info.sha256, info.size, t
+    return session.scalars(select(SourceFile).where(SourceFile.path == info.path).with_for_update()).one()
+
+
+def _describe(row: SourceFile, info: FileInfo) -> None:
+    row.name, row.sha256, row.size, row.last_seen_at = info.name, info.sha256, info.size, now()
     if info.format:
         row.format = info.format
-    return row
 
 
 def _insert(session: Session, table: Any) -> Any:
@@ -111,6 +113,7 @@ def record_failure(engine: Engine, info: FileInfo, error: StageError, load_id: s
     """A file that could not be parsed: its state, reason and quarantine copy; no document rows."""
     with Session(writer(engine)) as session, session.begin():
         row = _claim_file(session, info)
+        _describe(row, info)
         session.execute(delete(Document).where(Document.source_file_id == row.id))
         row.state, row.error_stage, row.error_code, row.error_kind = "failed", error.stage, error.code, error.kind.value
         row.error_message, row.reason, row.quarantine_path = str(error), reason, quarantine_path
@@ -140,6 +143,7 @@ def load_notice(engine: Engine, info: FileInfo, parsed: Notice, normalized: Noti
         row = _claim_file(session, info)
         if not replace_current and is_current(row, info, versions):
             return LoadResult(doc_id, written=False)
+        _describe(row, info)
         session.execute(delete(Document).where(Document.source_file_id == row.id))
         session.flush()
         ctx = _InsertContext(session, versions, load_id, row.id,
