@@ -20,7 +20,7 @@ from sqlalchemy.exc import OperationalError
 
 from extractors import extractor_version, file_sha256, parse_notice, read_layout
 from loaders.db import get_engine
-from loaders.store import FileInfo, Versions, load_notice, record_failure, unchanged
+from loaders.store import FileInfo, Settled, Versions, load_notice, record_failure, settled
 from normalizers import NORMALIZER_VERSION, NormalizeContext, normalize_notice
 from pipeline.config import Settings
 from pipeline.guards import first_problem
@@ -47,6 +47,7 @@ class FileOutcome(BaseModel):
     unresolved: list[str] = Field(default_factory=list)
     timings: dict[str, float] = Field(default_factory=dict)
     document_id: str | None = None
+    unchanged: bool = Field(default=False, description="not reprocessed: same content and code as before")
 
 
 def versions() -> Versions:
@@ -77,8 +78,9 @@ def process_file(path: str, settings: Settings, load_id: str) -> FileOutcome:
         error = StageError(stage="extract", code="extract.unreadable", message=f"cannot open: {exc}", file=path,
                            kind=ErrorKind.TRANSIENT)
         return FileOutcome(path=path, name=p.name, state="failed", error=error, reason=reason_for(error.code))
-    if not settings.force and unchanged(get_engine(settings.db), info, vers):
-        return FileOutcome(path=path, name=p.name, state="skipped")
+    stored = None if settings.force else settled(get_engine(settings.db), info, vers)
+    if stored is not None:
+        return _unchanged(info, stored)
     problem = first_problem(p, info.size, settings)
     if problem is not None:
         return _fail(settings, info, problem, load_id, [], {}, copy=problem.code != "extract.too_large")
@@ -129,6 +131,16 @@ def load_parsed(settings: Settings, info: FileInfo, parsed: Notice, load_id: str
     if not result.written:
         return FileOutcome(path=info.path, name=info.name, state="skipped", timings=timings)
     return _loaded(info, notice, result.document_id, warnings, timings, flag)
+
+
+def _unchanged(info: FileInfo, stored: Settled) -> FileOutcome:
+    """An unchanged file is skipped; one that failed before is reported as still failed (no write)."""
+    if stored.state != "failed":
+        return FileOutcome(path=info.path, name=info.name, state="skipped", unchanged=True)
+    error = StageError(stage=stored.error_stage or "extract", code=stored.error_code or "unknown",
+                       message=stored.error_message or "", file=info.path)
+    return FileOutcome(path=info.path, name=info.name, state="failed", error=error, reason=stored.reason,
+                       unchanged=True)
 
 
 def _off_topic(info: FileInfo, notice: Notice) -> StageError | None:

@@ -15,6 +15,7 @@ class RunSummary(BaseModel):
     loaded: int = 0
     skipped: int = 0
     failed: int = 0
+    still_failed: int = Field(default=0, description="failed before, unchanged since: not retried")
     off_topic: int = 0
     withdrawn: int = 0
     activities: int = 0
@@ -35,7 +36,8 @@ def summarize(load_id: str, outcomes: list[FileOutcome], withdrawn: int, seconds
         unresolved.update(o.unresolved)
     return RunSummary(
         load_id=load_id, files=len(outcomes), loaded=states["loaded"], skipped=states["skipped"],
-        failed=states["failed"], off_topic=states["off_topic"], withdrawn=withdrawn, activities=sum(o.activities for o in outcomes),
+        failed=states["failed"], still_failed=sum(1 for o in outcomes if o.unchanged and o.state == "failed"),
+        off_topic=states["off_topic"], withdrawn=withdrawn, activities=sum(o.activities for o in outcomes),
         outline_items=sum(o.outline_items for o in outcomes), pages=sum(o.pages for o in outcomes),
         unresolved=dict(unresolved.most_common()), stage_seconds={k: round(v, 3) for k, v in stages.items()},
         failures=[{"file": o.name, "code": o.error.code, "reason": o.reason or "", "message": o.error.message}
@@ -65,7 +67,8 @@ def render_markdown(s: RunSummary) -> str:
 
 
 def render_text(s: RunSummary) -> str:
-    out = (f"run {s.load_id}: {s.files} files — {s.loaded} loaded, {s.skipped} skipped, {s.failed} failed, "
+    out = (f"run {s.load_id}: {s.files} files — {s.loaded} loaded, {s.skipped} skipped, {s.failed} failed "
+           f"({s.still_failed} unchanged since they failed), "
            f"{s.off_topic} off-topic, {s.withdrawn} withdrawn; {s.activities} activities, {s.outline_items} outline items; {s.seconds}s")
     for f in s.failures:
         out += f"\n  {'FLAGGED' if f['code'] == 'notice.off_topic' else 'FAILED'} {f['file']}: {f['reason']} " \
