@@ -65,7 +65,8 @@ class SourceFile(Base):
     warnings: Mapped[list[Any]] = mapped_column(JSON, default=list)
     extractor_version: Mapped[str | None] = mapped_column(String(40))
     normalizer_version: Mapped[str | None] = mapped_column(String(40))
-    parsed: Mapped[dict[str, Any] | None] = mapped_column(JSON, comment="stored parse (pre-normalization)")
+    parsed: Mapped[dict[str, Any] | None] = mapped_column(
+        JSON, deferred=True, comment="stored parse (pre-normalization)")  # deferred: large, read by renormalize only
     first_seen_at: Mapped[datetime] = mapped_column(DateTime)
     last_seen_at: Mapped[datetime] = mapped_column(DateTime)
     loaded_at: Mapped[datetime | None] = mapped_column(DateTime)
