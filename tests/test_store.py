@@ -129,3 +129,16 @@ def test_two_stores_export_byte_identical(raw_dir: Path, store_url: str, tmp_pat
         run_batch(Settings(db=url, quarantine=str(tmp_path / "q")), [str(src)])
     a, b = _export(store_url, tmp_path / "ea"), _export(other, tmp_path / "eb")
     assert len(a) == 3 and a == b
+
+
+def test_renormalize_command(raw_dir: Path, store_url: str, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from flows import app
+
+    run_batch(Settings(db=store_url, quarantine=str(tmp_path / "q")), [str(raw_dir / "cmqa_2020_industry.docx")])
+    runner = CliRunner()
+    idle = runner.invoke(app, ["renormalize", "--db", store_url])
+    assert idle.exit_code == 0 and "1 files" not in idle.output and "0 files" in idle.output, idle.output
+    redo = runner.invoke(app, ["renormalize", "--db", store_url, "--all", "--strict"])
+    assert redo.exit_code == 0 and "1 files — 1 loaded" in redo.output, redo.output
