@@ -43,9 +43,21 @@ def now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def document_id(path: str) -> str:
-    """Deterministic id of a file's top-level document."""
-    return "d" + hashlib.sha1(path.encode("utf-8")).hexdigest()[:15]
+def document_id(sha256: str, name: str) -> str:
+    """Deterministic id of a file's top-level document: from its content and name, not its folder,
+    so two stores (or two machines) loading the same files export the same ids."""
+    return "d" + hashlib.sha1(f"{sha256}:{name}".encode()).hexdigest()[:15]
+
+
+def path_document_id(path: str) -> str:
+    """The fallback id when another file with the same content and name already holds the first."""
+    return "p" + hashlib.sha1(path.encode("utf-8")).hexdigest()[:15]
+
+
+def _choose_document_id(session: Session, info: FileInfo, file_id: int) -> str:
+    preferred = document_id(info.sha256, info.name)
+    owner = session.scalar(select(Document.source_file_id).where(Document.id == preferred))
+    return preferred if owner in (None, file_id) else path_document_id(info.path)
 
 
 @dataclass(frozen=True)
@@ -157,14 +169,14 @@ def load_notice(engine: Engine, info: FileInfo, parsed: Notice, normalized: Noti
     and code is left alone (two runs at once load each file once).
     """
     ensure_lookups(engine, normalized)
-    doc_id = document_id(info.path)
     with Session(writer(engine)) as session, session.begin():
         row = _claim_file(session, info)
         if not replace_current and is_current(row, info, versions):
-            return LoadResult(doc_id, written=False)
+            return LoadResult(document_id(info.sha256, info.name), written=False)
         _describe(row, info)
         session.execute(delete(Document).where(Document.source_file_id == row.id))
         session.flush()
+        doc_id = _choose_document_id(session, info, row.id)
         ctx = _InsertContext(session, versions, load_id, row.id,
                              organization_ids(session, (r["name"] for r in organization_rows(normalized))))
         _insert_notice(ctx, normalized, doc_id, None, 0)

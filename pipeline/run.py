@@ -16,6 +16,7 @@ from pipeline.config import Settings, load_settings
 from pipeline.discover import discover
 from pipeline.process import FileOutcome
 from pipeline.report import RunSummary, render_text, summarize
+from schemas import ErrorKind, StageError
 
 
 def prepare_store(settings: Settings) -> None:
@@ -52,12 +53,23 @@ def finish(settings: Settings, load_id: str, sources: Sequence[str], outcomes: l
 
 def run_batch(settings: Settings, sources: Sequence[str]) -> RunSummary:
     """The ingest without Prefect: serial, same stages (tests, benchmarks, crash and concurrency checks)."""
-    from pipeline.process import process_file
-
     started = time.perf_counter()
     load_id, files = prepare(settings, sources)
-    outcomes = [process_file(str(f), settings, load_id) for f in files]
+    outcomes = [_process_or_report(str(f), settings, load_id) for f in files]
     return finish(settings, load_id, sources, outcomes, time.perf_counter() - started)
+
+
+def _process_or_report(path: str, settings: Settings, load_id: str) -> FileOutcome:
+    """Without a task runner to retry it, a transient failure is reported; the next run retries it."""
+    from pipeline.process import TransientError, process_file
+
+    try:
+        return process_file(path, settings, load_id)
+    except TransientError as exc:
+        error = StageError(stage="load", code="load.transient", message=str(exc), kind=ErrorKind.TRANSIENT,
+                           file=path)
+        return FileOutcome(path=path, name=Path(path).name, state="failed", error=error,
+                           reason="temporary store failure; retried on the next run")
 
 
 def main(argv: Sequence[str]) -> int:

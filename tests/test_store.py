@@ -123,12 +123,22 @@ def test_provenance_on_every_activity_and_outline_item(raw_dir: Path, store_url:
 
 
 def test_two_stores_export_byte_identical(raw_dir: Path, store_url: str, tmp_path: Path) -> None:
-    src = _copy(raw_dir, tmp_path / "raw")
+    """Ids come from content and name, not from the folder: another copy, another store, same bytes."""
     other = f"sqlite:///{tmp_path / 'other.db'}"
-    for url in (store_url, other):
-        run_batch(Settings(db=url, quarantine=str(tmp_path / "q")), [str(src)])
+    for url, folder in ((store_url, "raw"), (other, "elsewhere/raw copy")):
+        run_batch(Settings(db=url, quarantine=str(tmp_path / "q")), [str(_copy(raw_dir, tmp_path / folder))])
     a, b = _export(store_url, tmp_path / "ea"), _export(other, tmp_path / "eb")
     assert len(a) == 3 and a == b
+
+
+def test_same_file_in_two_folders_gets_two_documents(raw_dir: Path, store_url: str, tmp_path: Path) -> None:
+    names = ("cmqa_2020_industry.docx",)
+    a, b = _copy(raw_dir, tmp_path / "a", names), _copy(raw_dir, tmp_path / "b", names)
+    summary = run_batch(Settings(db=store_url, quarantine=str(tmp_path / "q")), [str(a), str(b)])
+    assert (summary.loaded, summary.failed) == (2, 0)
+    with Session(get_engine(store_url)) as s:
+        ids = list(s.scalars(select(Document.id).where(Document.parent_id.is_(None)).order_by(Document.id)))
+    assert len(set(ids)) == 2 and ids[0].startswith("d") and ids[1].startswith("p")
 
 
 def test_renormalize_command(raw_dir: Path, store_url: str, tmp_path: Path) -> None:
