@@ -29,14 +29,14 @@ def prepare(settings: Settings, sources: Sequence[str]) -> tuple[str, list[Path]
 
 
 def finish(settings: Settings, load_id: str, sources: Sequence[str], outcomes: list[FileOutcome],
-           seconds: float) -> RunSummary:
+           seconds: float, organizations_added: int = 0) -> RunSummary:
     engine = get_engine(settings.db)
     present = {o.path for o in outcomes}
     withdrawn = []
     for src in sources:
         if Path(src).is_dir():
             withdrawn += mark_withdrawn(engine, present, under=str(Path(src)) + "/")
-    summary = summarize(load_id, outcomes, len(withdrawn), seconds)
+    summary = summarize(load_id, outcomes, len(withdrawn), seconds, organizations_added)
     status = "failed" if summary.failed else "success"
     finish_run(engine, load_id, status, summary.model_dump())
     return summary
