@@ -33,17 +33,18 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
 from prefect.schedules import Cron
-from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
+from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
 
 from loaders.db import get_engine
 from pipeline.analyze import (
     Analysis,
-    analyze_file,
     cache_key,
     check_unchanged,
     code_fingerprint,
     load_analysis,
+    process_pool,
+    run_analysis,
     skipped,
 )
 from pipeline.cli import app, console
@@ -80,8 +81,9 @@ def _analysis_key(_ctx: Any, params: dict[str, Any]) -> str | None:
       retry_condition_fn=_transient_only, cache_key_fn=_analysis_key, cache_expiration=timedelta(days=90),
       persist_result=True)
 def analyze_document(path: str, name: str, sha256: str, fingerprint: str) -> Analysis:
-    """Read, structure and normalize one file (no database): runs on any worker."""
-    analysis = analyze_file(path, sha256)
+    """Read, structure and normalize one file (no database): runs on any worker, or hands the work
+    to this run's process pool (``--executor processes``)."""
+    analysis = run_analysis(path, sha256)
     if analysis.error is not None and analysis.error.kind == ErrorKind.TRANSIENT:
         raise TransientError(str(analysis.error))
     return analysis
@@ -104,13 +106,12 @@ def analyze_task(cfg: Settings) -> Any:
 
 
 def build_task_runner(cfg: Settings) -> TaskRunner[Any]:
-    """Threads or processes on this machine, or the Dask cluster at ``dask_address``."""
+    """Threads on this machine (``--executor processes`` adds a process pool under them, see
+    ``pipeline.analyze.process_pool``), or the Dask cluster at ``dask_address``."""
     if cfg.dask_address:
         from prefect_dask import DaskTaskRunner
 
         return DaskTaskRunner(address=cfg.dask_address)
-    if cfg.executor == "processes":
-        return ProcessPoolTaskRunner(max_workers=cfg.workers)
     return ThreadPoolTaskRunner(max_workers=cfg.workers)
 
 
@@ -164,7 +165,8 @@ def _process(cfg: Settings, files: list[Path], load_id: str, logger: Any) -> Ite
         return
     analyze = analyze_task(cfg)
     fingerprint = code_fingerprint() if cfg.cache else ""
-    with build_task_runner(cfg) as runner:
+    pool_size = cfg.workers if cfg.executor == "processes" and not cfg.dask_address else 0
+    with process_pool(pool_size), build_task_runner(cfg) as runner:
         pending: deque[tuple[Path, PrefectFuture[Any]]] = deque()
         queue = iter(todo)
 

@@ -10,7 +10,14 @@ ids, hence exports, identical whatever the executor).
 from __future__ import annotations
 
 import hashlib
+import importlib.util
+import multiprocessing
+import sys
 import time
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
 
@@ -26,6 +33,7 @@ from pipeline.process import FileOutcome, TransientError, file_info, quarantine,
 from schemas import Notice, StageError
 
 CODE_PACKAGES = ("schemas", "extractors", "normalizers")
+_POOL: ContextVar[ProcessPoolExecutor | None] = ContextVar("qmetl_process_pool", default=None)
 
 
 class Analysis(BaseModel):
@@ -72,6 +80,36 @@ def analyze_file(path: str, sha256: str | None = None) -> Analysis:
     base.warnings += parsed.warnings + normalized.warnings
     base.parsed, base.normalized = parsed.value, normalized.value
     return base
+
+
+def run_analysis(path: str, sha256: str | None = None) -> Analysis:
+    """``analyze_file`` in the current ``process_pool`` when one is open, else right here."""
+    pool = _POOL.get()
+    return pool.submit(analyze_file, path, sha256).result() if pool else analyze_file(path, sha256)
+
+
+@contextmanager
+def process_pool(workers: int) -> Iterator[None]:
+    """With ``workers`` >= 2: fresh (spawned) interpreters for ``run_analysis`` while the caller's
+    threads (Prefect tasks) wait on them. Children import only this module's code: a ``__main__``
+    without a module spec (a script such as flows.py or the ``qmetl`` launcher) would otherwise be
+    re-imported, with Prefect and the CLI, in every child."""
+    if workers < 2:
+        yield
+        return
+    main = sys.modules["__main__"]
+    spec = getattr(main, "__spec__", None)
+    if spec is None:
+        main.__spec__ = importlib.util.find_spec(__name__)
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            token = _POOL.set(pool)
+            try:
+                yield
+            finally:
+                _POOL.reset(token)
+    finally:
+        main.__spec__ = spec
 
 
 def _failed(a: Analysis, error: StageError) -> Analysis:
