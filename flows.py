@@ -30,7 +30,7 @@ from typing import Any
 import typer
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
-from prefect.cache_policies import NO_CACHE
+from prefect.cache_policies import NO_CACHE, CacheKeyFnPolicy
 from prefect.futures import PrefectFuture
 from prefect.schedules import Cron
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
@@ -48,7 +48,7 @@ from pipeline.analyze import (
     skipped,
 )
 from pipeline.cli import app, console
-from pipeline.config import ConfigError, Settings, load_settings
+from pipeline.config import ConfigError, Settings, absolute_paths, load_settings
 from pipeline.discover import modified_since, parse_since, read_list_file
 from pipeline.process import FileOutcome, TransientError
 from pipeline.report import (
@@ -78,8 +78,8 @@ def _analysis_key(_ctx: Any, params: dict[str, Any]) -> str | None:
 
 @task(name="analyze-document", task_run_name="analyze {name}", tags=[ANALYZE_TAG],
       retries=2, retry_delay_seconds=exponential_backoff(backoff_factor=2), retry_jitter_factor=0.5,
-      retry_condition_fn=_transient_only, cache_key_fn=_analysis_key, cache_expiration=timedelta(days=90),
-      persist_result=True)
+      retry_condition_fn=_transient_only, cache_policy=CacheKeyFnPolicy(cache_key_fn=_analysis_key),
+      cache_expiration=timedelta(days=90), persist_result=True)
 def analyze_document(path: str, name: str, sha256: str, fingerprint: str) -> Analysis:
     """Read, structure and normalize one file (no database): runs on any worker, or hands the work
     to this run's process pool (``--executor processes``)."""
@@ -101,7 +101,7 @@ def analyze_task(cfg: Settings) -> Any:
     opts: dict[str, Any] = {"retries": cfg.retries,
                             "retry_delay_seconds": exponential_backoff(backoff_factor=cfg.retry_backoff)}
     if not cfg.cache:
-        opts.update(cache_policy=NO_CACHE, cache_key_fn=None, persist_result=False)
+        opts.update(cache_policy=NO_CACHE, persist_result=False)
     return analyze_document.with_options(**opts)
 
 
@@ -220,6 +220,7 @@ def run_ingest(settings: Settings, sources: list[str] | None = None, since: str 
 def build_deployment(settings: Settings, sources: list[str] | None = None) -> Any:
     """The ingest flow as a deployment: cron schedule from the settings, parameters for on-demand runs,
     one run at a time (the store has one writer)."""
+    settings = absolute_paths(settings)
     return ingest.to_deployment(
         name=settings.deployment,
         schedules=[Cron(settings.schedule, timezone=settings.timezone)],

@@ -55,7 +55,9 @@ class Settings:
 
 
 def _problems(s: Settings) -> list[str]:
-    out = [_type_problem(f.name, f.type, getattr(s, f.name)) for f in fields(s)]
+    typed = [p for p in (_type_problem(f.name, f.type, getattr(s, f.name)) for f in fields(s)) if p]
+    if typed:
+        return typed
     checks = [
         (s.workers >= 1, f"workers must be >= 1, got {s.workers}"),
         (s.max_pages >= 1, f"max_pages must be >= 1, got {s.max_pages}"),
@@ -68,7 +70,7 @@ def _problems(s: Settings) -> list[str]:
         (s.dask_address is None or "://" in str(s.dask_address),
          f"dask_address must be a scheduler URL like tcp://host:8786, got {s.dask_address!r}"),
     ]
-    return [p for p in out if p] + [msg for ok, msg in checks if not ok]
+    return [msg for ok, msg in checks if not ok]
 
 
 _TYPES: dict[str, tuple[type, ...]] = {
@@ -153,3 +155,15 @@ def load_settings(cwd: Path | None = None, env: dict[str, str] | None = None, co
         return Settings(**values).with_overrides(**overrides)
     except TypeError as exc:
         raise ConfigError(f"bad settings: {exc}") from exc
+
+
+def absolute_paths(settings: Settings, base: Path | None = None) -> Settings:
+    """The same settings with relative folders and SQLite files made absolute (for deployments,
+    whose runs may start in another working directory)."""
+    base = base or Path.cwd()
+    db = settings.db
+    prefix = "sqlite:///"
+    if db.startswith(prefix) and not db.startswith(prefix + "/") and db != prefix + ":memory:":
+        db = prefix + str((base / db[len(prefix):]).resolve())
+    return replace(settings, db=db, raw=str((base / settings.raw).resolve()),
+                   quarantine=str((base / settings.quarantine).resolve()))
