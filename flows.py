@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import os
 
+# No telemetry noise from the ephemeral server; give it time to start on a busy machine.
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 import json
 import logging
@@ -320,7 +322,9 @@ def serve(
     if dry_run:
         typer.echo(json.dumps(describe_deployment(deployment), ensure_ascii=False, indent=1))
         return
-    if not os.environ.get("PREFECT_API_URL"):
+    from prefect.settings import get_current_settings
+
+    if not get_current_settings().api.url:
         logging.getLogger("qmetl").warning(
             "PREFECT_API_URL is not set: serving against a temporary server; start `prefect server start` and "
             "set PREFECT_API_URL so schedules survive and show in the UI")
