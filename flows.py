@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import os
 
-# No telemetry noise from the ephemeral server; give it time to start on a busy machine.
+# No telemetry (and its first-run notice) from Prefect's client or ephemeral server; give it time to start on a busy machine.
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 import json
