@@ -43,12 +43,13 @@ from loaders.db import get_engine
 from pipeline.analyze import (
     Analysis,
     cache_key,
-    check_unchanged,
     code_fingerprint,
+    failed_analysis,
     load_analysis,
     process_pool,
     run_analysis,
     skipped,
+    triage,
 )
 from pipeline.cli import app, console
 from pipeline.config import ConfigError, Settings, absolute_paths, load_settings
@@ -146,24 +147,22 @@ def ingest(sources: list[str] | None = None, settings: dict[str, Any] | None = N
             outcomes.append(outcome)
             progress.advance(outcome)
     outcomes.sort(key=lambda o: o.path)
-    added = organization_count(get_engine(cfg.db)) - orgs_before
-    summary = finish(cfg, load_id, roots, outcomes, time.perf_counter() - started, added)
+    summary = finish(cfg, load_id, roots, outcomes, time.perf_counter() - started, orgs_before)
     _publish(summary, outcomes)
     logger.info(render_text(summary).splitlines()[0])
     return summary
 
 
 def _process(cfg: Settings, files: list[Path], load_id: str, logger: Any) -> Iterator[FileOutcome]:
-    """Skip unchanged files, analyse the rest on the task runner, load each result in file order."""
+    """Triage every file (skip settled ones, guards), analyse the rest on the task runner, and load
+    each analysis in file order."""
     todo: list[tuple[Path, str]] = []
-    results: dict[str, FileOutcome] = {}
     for f in files:
-        info, same = check_unchanged(f, cfg)
-        if same:
-            results[str(f)] = skipped(f)
+        triaged = triage(f, cfg, load_id)
+        if isinstance(triaged, FileOutcome):
+            yield triaged
         else:
-            todo.append((f, info.sha256))
-    yield from (results[str(f)] for f in files if str(f) in results)
+            todo.append((f, triaged.sha256))
     if not todo:
         return
     analyze = analyze_task(cfg)
@@ -189,17 +188,17 @@ def _process(cfg: Settings, files: list[Path], load_id: str, logger: Any) -> Ite
 
 
 def _result(future: PrefectFuture[Any], path: Path, logger: Any) -> Analysis:
-    """The analysis, or a recorded failure when the task crashed (a bug must not stop the night's run)."""
+    """The analysis, or a recorded failure when the task crashed or stayed transient after its retries
+    (a bug must not stop the night's run; a transient failure is retried on the next run)."""
     try:
         result = future.result()
+    except TransientError as exc:
+        return failed_analysis(path, StageError(stage="extract", code="extract.transient", file=str(path),
+                                                message=str(exc), kind=ErrorKind.TRANSIENT))
     except Exception as exc:  # recorded as the file's failure, with the reason
         logger.error("analysis of %s crashed: %s: %s", path, type(exc).__name__, exc)
-        from pipeline.process import file_info
-
-        info = file_info(path)
-        error = StageError(stage="extract", code="pipeline.crash", file=str(path),
-                           message=f"analysis crashed: {type(exc).__name__}: {exc}")
-        return Analysis(path=str(path), name=path.name, sha256=info.sha256, size=info.size, error=error)
+        return failed_analysis(path, StageError(stage="extract", code="internal.error", file=str(path),
+                                                message=f"analysis task crashed: {type(exc).__name__}: {exc}"))
     if not isinstance(result, Analysis):
         raise TypeError(f"analysis of {path} returned {type(result).__name__}, expected Analysis")
     return result

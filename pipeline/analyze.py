@@ -1,10 +1,11 @@
-"""Parse in parallel, load serially: the two halves of ``process_file`` as separate steps.
+"""Parse in parallel, load serially: ``process_file`` cut at the expensive, database-free part.
 
-``analyze_file`` (read → structure → normalize) touches no database, so any worker — a
-thread, a process, a Dask worker on another machine — can run it; its ``Analysis`` is a
-picklable value. ``load_analysis`` writes one analysis to the store and runs in the flow,
-one document at a time, in file order (SQLite has one writer; the order keeps generated
-ids, hence exports, identical whatever the executor).
+``triage`` (in the flow, serial, cheap): hash, skip what the store already settled, run the
+input guards. ``analyze_file`` (any worker — a thread, a process, a Dask worker on another
+machine): read → structure, the costly stages; its ``Analysis`` is a picklable value.
+``load_analysis`` (in the flow, one document at a time, in file order): normalize and load
+through ``pipeline.process.load_parsed``, the same code ``process_file`` runs — SQLite has one
+writer, and the fixed order keeps generated ids, hence exports, identical whatever the executor.
 """
 
 from __future__ import annotations
@@ -26,11 +27,21 @@ from sqlalchemy.exc import OperationalError
 
 from extractors import parse_notice, read_layout
 from loaders.db import get_engine
-from loaders.store import FileInfo, load_notice, record_failure, unchanged
-from normalizers import NormalizeContext, normalize_notice
+from loaders.store import FileInfo, settled
 from pipeline.config import Settings
-from pipeline.process import FileOutcome, TransientError, file_info, quarantine, versions
-from schemas import Notice, StageError
+from pipeline.guards import first_problem
+from pipeline.process import (
+    FileOutcome,
+    TransientError,
+    _fail,
+    _unchanged,
+    file_info,
+    guarded,
+    load_parsed,
+    versions,
+)
+from pipeline.reasons import reason_for
+from schemas import ErrorKind, Notice, StageError
 
 CODE_PACKAGES = ("schemas", "extractors", "normalizers")
 _POOL: ContextVar[ProcessPoolExecutor | None] = ContextVar("qmetl_process_pool", default=None)
@@ -45,7 +56,6 @@ class Analysis(BaseModel):
     size: int
     format: str | None = None
     parsed: Notice | None = None
-    normalized: Notice | None = None
     error: StageError | None = None
     warnings: list[str] = Field(default_factory=list)
     pages: int = 0
@@ -55,31 +65,52 @@ class Analysis(BaseModel):
         return FileInfo(self.path, self.name, self.sha256, self.size, self.format)
 
 
+def triage(path: Path, settings: Settings, load_id: str) -> FileInfo | FileOutcome:
+    """The file's identity when it needs analysing; else its outcome (unreadable, settled, or refused
+    by a guard, recorded as ``process_file`` records it)."""
+    try:
+        info = file_info(path)
+    except OSError as exc:
+        error = StageError(stage="extract", code="extract.unreadable", message=f"cannot open: {exc}",
+                           file=str(path), kind=ErrorKind.TRANSIENT)
+        return FileOutcome(path=str(path), name=path.name, state="failed", error=error,
+                           reason=reason_for(error.code))
+    stored = None if settings.force else settled(get_engine(settings.db), info, versions())
+    if stored is not None:
+        return _unchanged(info, stored)
+    problem = first_problem(path, info.size, settings)
+    if problem is not None:
+        return _fail(settings, info, problem, load_id, [], {}, copy=problem.code != "extract.too_large")
+    return info
+
+
 def analyze_file(path: str, sha256: str | None = None) -> Analysis:
-    """Read, structure and normalize one file; bad input ends as an Analysis with ``error`` set."""
+    """Read and structure one file; bad input (or a reader bug) ends as an Analysis with ``error``."""
     p = Path(path)
     info = file_info(p) if sha256 is None else FileInfo(path, p.name, sha256, p.stat().st_size)
-    base = Analysis(path=path, name=p.name, sha256=info.sha256, size=info.size)
+    a = Analysis(path=path, name=p.name, sha256=info.sha256, size=info.size)
     t0 = time.perf_counter()
-    layout = read_layout(p, sha256=info.sha256)
-    base.timings["read"] = time.perf_counter() - t0
-    base.warnings = list(layout.warnings)
+    layout = guarded("extract", path, lambda: read_layout(p, sha256=info.sha256))
+    a.timings["read"] = time.perf_counter() - t0
+    a.warnings = list(layout.warnings)
     if not layout.ok or layout.value is None:
-        return _failed(base, layout.errors[0])
-    base.format, base.pages = layout.value.source.format.value, len(layout.value.pages)
+        return _failed(a, layout.errors[0])
+    doc = layout.value
+    a.format, a.pages = doc.source.format.value, len(doc.pages)
     t1 = time.perf_counter()
-    parsed = parse_notice(layout.value)
-    base.timings["structure"] = time.perf_counter() - t1
+    parsed = guarded("structure", path, lambda: parse_notice(doc))
+    a.timings["structure"] = time.perf_counter() - t1
     if not parsed.ok or parsed.value is None:
-        return _failed(base, parsed.errors[0])
-    t2 = time.perf_counter()
-    normalized = normalize_notice(parsed.value, NormalizeContext(file=path))
-    base.timings["normalize"] = time.perf_counter() - t2
-    if not normalized.ok or normalized.value is None:
-        return _failed(base, normalized.errors[0])
-    base.warnings += parsed.warnings + normalized.warnings
-    base.parsed, base.normalized = parsed.value, normalized.value
-    return base
+        return _failed(a, parsed.errors[0])
+    a.warnings += parsed.warnings
+    a.parsed = parsed.value
+    return a
+
+
+def failed_analysis(path: Path, error: StageError) -> Analysis:
+    """An analysis that never ran to the end (a crashed or exhausted task), recorded like bad input."""
+    info = file_info(path)
+    return Analysis(path=str(path), name=path.name, sha256=info.sha256, size=info.size, error=error)
 
 
 def run_analysis(path: str, sha256: str | None = None) -> Analysis:
@@ -117,50 +148,27 @@ def _failed(a: Analysis, error: StageError) -> Analysis:
     return a
 
 
-def check_unchanged(path: Path, settings: Settings) -> tuple[FileInfo, bool]:
-    """The file's identity, and whether the store already holds it with this content and code."""
-    info = file_info(path)
-    return info, (not settings.force and unchanged(get_engine(settings.db), info, versions()))
-
-
 def skipped(path: Path) -> FileOutcome:
     return FileOutcome(path=str(path), name=path.name, state="skipped")
 
 
 def load_analysis(a: Analysis, settings: Settings, load_id: str) -> FileOutcome:
-    """Store one analysis (or its failure, with a quarantine copy); a locked store is transient."""
+    """Normalize and store one analysis (or record its failure); a busy store is transient."""
     try:
         return _store(a, settings, load_id)
     except OperationalError as exc:
-        if "locked" in str(exc).lower() or "busy" in str(exc).lower():
-            raise TransientError(f"{a.path}: store busy ({exc.orig}); will retry") from exc
-        raise
+        raise TransientError(f"{a.path}: store unavailable: {exc}") from exc
 
 
 def _store(a: Analysis, settings: Settings, load_id: str) -> FileOutcome:
-    engine = get_engine(settings.db)
-    t0 = time.perf_counter()
-    if a.error is not None or a.normalized is None or a.parsed is None:
-        error = a.error or StageError(stage="normalize", code="normalize.empty", message="no notice", file=a.path)
-        target = quarantine(Path(a.path), Path(settings.quarantine), a.sha256)
-        record_failure(engine, a.info(), error, load_id, str(target), a.warnings)
-        return FileOutcome(path=a.path, name=a.name, state="failed", error=error, warnings=a.warnings,
-                           timings=a.timings, pages=a.pages)
-    doc_id = load_notice(engine, a.info(), a.parsed, a.normalized, versions(), load_id, a.warnings,
-                         seconds=sum(a.timings.values()))
-    timings = {**a.timings, "load": time.perf_counter() - t0}
-    return loaded_outcome(a, a.normalized, doc_id, timings)
-
-
-def loaded_outcome(a: Analysis, notice: Notice, doc_id: str, timings: dict[str, float]) -> FileOutcome:
-    notices = [notice, *notice.embedded]
-    unresolved = sorted({r.raw for n in notices for act in n.activities for r in act.organizer_refs
-                         if not r.resolved and not r.collective})
-    return FileOutcome(
-        path=a.path, name=a.name, state="loaded", warnings=a.warnings, document_id=doc_id, pages=a.pages,
-        activities=sum(len(n.activities) for n in notices), outline_items=sum(len(n.outline) for n in notices),
-        unresolved=unresolved, timings=timings,
-    )
+    timings = dict(a.timings)
+    if a.error is not None or a.parsed is None:
+        error = a.error or StageError(stage="structure", code="structure.empty", message="no notice", file=a.path)
+        return _fail(settings, a.info(), error, load_id, a.warnings, timings)
+    started = time.perf_counter() - sum(timings.values())
+    outcome = load_parsed(settings, a.info(), a.parsed, load_id, versions(), list(a.warnings), timings, started)
+    outcome.pages = a.pages
+    return outcome
 
 
 @lru_cache(maxsize=1)

@@ -38,6 +38,8 @@ class Settings:
     retry_backoff: float = 2.0
     ocr: bool = True
     max_pages: int = 2000
+    max_file_mb: int = 100
+    max_unzipped_mb: int = 100
     log_level: str = "INFO"
     schedule: str = "0 2 * * *"
     timezone: str = "UTC"
@@ -61,6 +63,8 @@ def _problems(s: Settings) -> list[str]:
     checks = [
         (s.workers >= 1, f"workers must be >= 1, got {s.workers}"),
         (s.max_pages >= 1, f"max_pages must be >= 1, got {s.max_pages}"),
+        (s.max_file_mb >= 1, f"max_file_mb must be >= 1, got {s.max_file_mb}"),
+        (s.max_unzipped_mb >= 1, f"max_unzipped_mb must be >= 1, got {s.max_unzipped_mb}"),
         (s.retries >= 0, f"retries must be >= 0, got {s.retries}"),
         (s.executor in EXECUTORS, f"executor must be one of {', '.join(EXECUTORS)}, got {s.executor!r}"),
         (str(s.log_level).upper() in LOG_LEVELS,

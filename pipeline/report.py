@@ -27,6 +27,8 @@ class RunSummary(BaseModel):
     loaded: int = 0
     skipped: int = Field(default=0, description="unchanged since the last load, or older than --since")
     failed: int = 0
+    still_failed: int = Field(default=0, description="failed before, unchanged since: not retried")
+    off_topic: int = 0
     withdrawn: int = 0
     activities: int = 0
     outline_items: int = 0
@@ -54,12 +56,14 @@ def summarize(load_id: str, outcomes: list[FileOutcome], withdrawn: int, seconds
     ordered = [s for s in STAGES if s in stages] + sorted(set(stages) - set(STAGES))
     return RunSummary(
         load_id=load_id, files=len(outcomes), loaded=states["loaded"], skipped=states["skipped"],
-        failed=states["failed"], withdrawn=withdrawn, activities=sum(o.activities for o in outcomes),
+        failed=states["failed"], still_failed=sum(1 for o in outcomes if o.unchanged and o.state == "failed"),
+        off_topic=states["off_topic"], withdrawn=withdrawn, activities=sum(o.activities for o in outcomes),
         outline_items=sum(o.outline_items for o in outcomes), pages=sum(o.pages for o in outcomes),
         organizations_added=organizations_added,
         unresolved=dict(sorted(unresolved.items(), key=lambda kv: (-kv[1], kv[0]))),
         stage_seconds={k: round(stages[k], 3) for k in ordered},
-        failures=[{"file": o.name, "code": o.error.code, "reason": o.error.message} for o in outcomes if o.error],
+        failures=[{"file": o.name, "code": o.error.code, "reason": o.reason or "", "message": o.error.message}
+                  for o in outcomes if o.error],
         seconds=round(seconds, 2),
     )
 
@@ -82,17 +86,18 @@ def render_markdown(s: RunSummary) -> str:
     lines = [
         f"# qmetl run {s.load_id}",
         "",
-        "| files seen | loaded | skipped | failed | withdrawn | activities | outline items | organizations added "
-        "| pages | seconds |",
-        "|---|---|---|---|---|---|---|---|---|---|",
-        f"| {s.files} | {s.loaded} | {s.skipped} | {s.failed} | {s.withdrawn} | {s.activities} | "
+        "| files seen | loaded | skipped | failed | off-topic | withdrawn | activities | outline items "
+        "| organizations added | pages | seconds |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+        f"| {s.files} | {s.loaded} | {s.skipped} | {s.failed} | {s.off_topic} | {s.withdrawn} | {s.activities} | "
         f"{s.outline_items} | {s.organizations_added} | {s.pages} | {s.seconds} |",
         "",
         "Time per stage (s): " + (", ".join(f"{k} {v}" for k, v in s.stage_seconds.items()) or "none"),
     ]
     if s.failures:
-        lines += ["", "## Failures", "", "| file | code | reason |", "|---|---|---|"]
-        lines += [f"| {_cell(f['file'])} | {_cell(f['code'])} | {_cell(f['reason'])} |" for f in s.failures]
+        lines += ["", "## Failures and flags", "", "| file | code | reason | message |", "|---|---|---|---|"]
+        lines += [f"| {_cell(f['file'])} | {_cell(f['code'])} | {_cell(f['reason'])} | {_cell(f.get('message', ''))} |"
+                  for f in s.failures]
     if s.unresolved:
         lines += ["", f"## Unresolved organizer names ({len(s.unresolved)})", ""]
         lines += [f"- {name} ({n})" for name, n in list(s.unresolved.items())[:50]]
@@ -100,9 +105,10 @@ def render_markdown(s: RunSummary) -> str:
 
 
 def render_text(s: RunSummary) -> str:
-    out = (f"run {s.load_id}: {s.files} files seen — {s.loaded} loaded, {s.skipped} skipped, {s.failed} failed, "
-           f"{s.withdrawn} withdrawn; {s.activities} activities, {s.outline_items} outline items, "
-           f"{s.organizations_added} organizations added; {s.seconds}s")
+    out = (f"run {s.load_id}: {s.files} files — {s.loaded} loaded, {s.skipped} skipped, {s.failed} failed "
+           f"({s.still_failed} unchanged since they failed), {s.off_topic} off-topic, {s.withdrawn} withdrawn; "
+           f"{s.activities} activities, {s.outline_items} outline items, {s.organizations_added} organizations "
+           f"added; {s.seconds}s")
     if s.stage_seconds:
         out += "\n  time per stage (s): " + ", ".join(f"{k} {v}" for k, v in s.stage_seconds.items())
     if s.unresolved:
@@ -110,13 +116,14 @@ def render_text(s: RunSummary) -> str:
         more = f" … (+{len(names) - 20})" if len(names) > 20 else ""
         out += f"\n  unresolved organizer names ({len(names)}): " + "、".join(names[:20]) + more
     for f in s.failures:
-        out += f"\n  FAILED {f['file']}: [{f['code']}] {f['reason']}"
+        out += f"\n  {'FLAGGED' if f['code'] == 'notice.off_topic' else 'FAILED'} {f['file']}: {f['reason']} " \
+               f"[{f['code']}] {f.get('message', '')}"
     return out
 
 
 def describe(o: FileOutcome) -> str:
     if o.error is not None:
-        return f"failed {o.name}: [{o.error.code}] {o.error.message}"
+        return f"{o.state} {o.name}: [{o.error.code}] {o.reason or o.error.message}"
     if o.state == "loaded":
         return f"loaded {o.name}: {o.activities} activities, {o.outline_items} outline items"
     return f"{o.state} {o.name}"
