@@ -30,6 +30,7 @@ class View:
     comment: str
     sql: str
     columns: dict[str, str] = field(default_factory=dict)
+    facets: tuple[str, ...] = ()
 
     def create_sql(self) -> str:
         return f"CREATE VIEW {self.name} AS\n{self.sql.strip()}"
@@ -128,6 +129,7 @@ WHERE r.variant_rank = 1
         "activities": "number of activities extracted from the representative",
         "pages": "pages of the representative (JSON list)",
     },
+    facets=("year", "level", "source_format"),
 )
 
 V_ACTIVITIES = View(
@@ -176,6 +178,7 @@ LEFT JOIN categories c ON c.code = a.category
         "page": "first page of the activity",
         "pages": "pages the activity spans (JSON list)",
     },
+    facets=("year", "level", "category"),
 )
 
 V_ACTIVITY_ORGANIZERS = View(
@@ -209,6 +212,7 @@ JOIN organizations o ON o.id = ao.organization_id
         "method": "how the raw form was resolved",
         "organizer_raw": "the body as written in the notice",
     },
+    facets=("year", "level", "category", "role"),
 )
 
 V_CAMPAIGNS = View(
@@ -243,6 +247,7 @@ LEFT JOIN orgs o ON o.year_key = COALESCE(c.year, 0) AND o.level_key = COALESCE(
         "categories": "distinct activity categories used",
         "organizations": "distinct organizations named as organizers",
     },
+    facets=("year", "level"),
 )
 
 V_ORGANIZATIONS_HISTORY = View(
