@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table as RichTable
 
 from loaders.tabular import QueryError, run_query
@@ -42,7 +43,7 @@ def query(
     try:
         frame = run_query(settings.db, sql)
     except QueryError as exc:
-        err.print(f"[red]{exc}[/red]")
+        err.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(2) from exc
     if as_json:
         typer.echo(frame.to_json(orient="records", lines=True, force_ascii=False).rstrip("\n"))
@@ -83,7 +84,7 @@ def browse(
         console.print(f"serving {path} on http://127.0.0.1:{port}/ (metadata {meta}); Ctrl-C stops")
         raise typer.Exit(serve(path, meta, BrowseSettings(port=port, open_browser=open_browser)))
     except BrowseError as exc:
-        err.print(f"[red]{exc}[/red]")
+        err.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(2) from exc
 
 
