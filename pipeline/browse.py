@@ -18,8 +18,9 @@ from typing import Any
 from sqlalchemy import Table
 from sqlalchemy.engine import make_url
 
+from loaders.analyst_queries import ANALYST_QUERIES
 from loaders.models import Base
-from loaders.views import ANALYST_QUERIES, VIEWS
+from loaders.views import VIEWS
 
 INSTALL_HINT = "Datasette is not installed: pip install 'qmetl[browse]'  (or: pip install datasette)"
 FACET_COLUMNS = ("year", "level", "category", "role")

@@ -16,8 +16,8 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy.engine import make_url
 
+from loaders.analyst_queries import analyst_query
 from loaders.tabular import run_query
-from loaders.views import analyst_query
 from pipeline import charts
 
 

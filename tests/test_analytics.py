@@ -301,8 +301,9 @@ def test_export_table_and_errors(small_url: str, tmp_path: Path) -> None:
 
 def test_browse_metadata_describes_tables_views_facets_and_queries(small_url: str, tmp_path: Path) -> None:
     from flows import app
+    from loaders.analyst_queries import ANALYST_QUERIES
     from loaders.models import Base
-    from loaders.views import ANALYST_QUERIES, VIEW_NAMES
+    from loaders.views import VIEW_NAMES
 
     meta_path = tmp_path / "metadata.json"
     res = runner.invoke(app, ["browse", "--db", small_url, "--metadata-only", "--metadata-out", str(meta_path)])
