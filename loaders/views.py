@@ -8,12 +8,22 @@ SQLite (>= 3.25, window functions) and PostgreSQL: only ``||``, ``rtrim(s, chars
 One notice often arrives as several files (.docx and .pdf, a scan, a variant with the table
 printed per page): ``v_documents`` keeps one representative per notice (its *notice key*), and
 every other view is built on it, so counts are per notice, not per file.
+
+SQLite checks views when a table is renamed, so a later migration that recreates a table the
+views read (``batch_alter_table`` dropping or retyping a column) must wrap it::
+
+    drop_views(op)
+    with op.batch_alter_table("documents") as batch: ...
+    create_views(op)
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import sqlalchemy as sa
 
 # File-name suffixes that mark another rendering of the same notice (stem_fragments.pdf, stem_scan.pdf).
 VARIANT_SUFFIXES: tuple[str, ...] = ("_fragments", "_scan", "_ocr")
@@ -357,3 +367,28 @@ def table_comment_statements(existing: dict[str, set[str]]) -> list[str]:
         if col in existing.get(table, set())
     ]
 
+
+class MigrationOps(Protocol):
+    """The part of alembic.op the view helpers use."""
+
+    def execute(self, sqltext: str, /) -> Any: ...
+
+    def get_bind(self) -> Any: ...
+
+
+def drop_views(op: MigrationOps) -> None:
+    for view in reversed(VIEWS):
+        op.execute(view.drop_sql())
+
+
+def create_views(op: MigrationOps) -> None:
+    """(Re)create every view; on PostgreSQL also the view and column comments."""
+    drop_views(op)
+    for view in VIEWS:
+        op.execute(view.create_sql())
+    bind = op.get_bind()
+    if bind.dialect.name == "postgresql":
+        inspector = sa.inspect(bind)
+        existing = {t: {c["name"] for c in inspector.get_columns(t)} for t in inspector.get_table_names()}
+        for statement in view_comment_statements() + table_comment_statements(existing):
+            op.execute(statement)

@@ -119,6 +119,25 @@ def test_migration_creates_every_view_and_downgrade_drops_them(empty_url: str) -
     assert set(VIEW_NAMES) <= set(inspect(engine).get_view_names())
 
 
+def test_a_later_table_rebuild_can_drop_and_recreate_the_views(empty_url: str) -> None:
+    import sqlalchemy as sa
+    from alembic.migration import MigrationContext
+    from alembic.operations import Operations
+
+    from loaders.db import get_engine
+    from loaders.views import VIEW_NAMES, create_views, drop_views
+
+    engine = get_engine(empty_url)
+    with engine.begin() as conn:
+        op = Operations(MigrationContext.configure(conn))
+        drop_views(op)
+        with op.batch_alter_table("documents", recreate="always") as batch:
+            batch.add_column(sa.Column("extra_note", sa.Text()))
+        create_views(op)
+    assert set(VIEW_NAMES) <= set(inspect(engine).get_view_names())
+    assert q(empty_url, "SELECT COUNT(*) AS n FROM v_activities")["n"][0] == 0
+
+
 @pytest.mark.parametrize(("name", "stem"), [
     ("suzhou_2020_municipal_fragments.pdf", "suzhou_2020_municipal."),
     ("suzhou_2020_municipal_scan.pdf", "suzhou_2020_municipal."),
