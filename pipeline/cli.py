@@ -18,6 +18,7 @@ from loaders.export import export_jsonl
 from loaders.runs import file_states
 from loaders.tabular import QueryError, export_relation
 from pipeline.cli_analytics import register as register_analytics
+from pipeline.cli_orgs import orgs_app
 from pipeline.config import load_settings
 from pipeline.run import prepare_store
 
@@ -29,6 +30,7 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Store administration (migrations).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(orgs_app, name="orgs")
 console = Console()
 register_analytics(app)  # query, report, browse (pipeline/cli_analytics.py)
 

@@ -6,9 +6,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from loaders.db import get_engine, upgrade
+from loaders.organizations import sync_organizations
 from loaders.runs import finish_run, new_load_id, start_run
 from loaders.store import mark_withdrawn, sync_categories
 from normalizers.categories import category_table
+from normalizers.orgs import load_registry
 from pipeline.config import Settings
 from pipeline.discover import discover
 from pipeline.process import FileOutcome
@@ -18,6 +20,7 @@ from pipeline.report import RunSummary, summarize
 def prepare_store(settings: Settings) -> None:
     upgrade(settings.db)
     sync_categories(get_engine(settings.db), category_table())
+    sync_organizations(get_engine(settings.db), load_registry())
 
 
 def prepare(settings: Settings, sources: Sequence[str]) -> tuple[str, list[Path]]:
