@@ -376,14 +376,23 @@ def test_browse_refuses_postgres() -> None:
 
 # --- report ---------------------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def report_path(small_url: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def _report(url: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
     from flows import app
 
     out = tmp_path_factory.mktemp("report") / "report.html"
-    res = runner.invoke(app, ["report", "--db", small_url, "--out", str(out)])
+    res = runner.invoke(app, ["report", "--db", url, "--out", str(out)])
     assert res.exit_code == 0, res.output
     return out
+
+
+@pytest.fixture(scope="module")
+def report_path(small_url: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _report(small_url, tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def corpus_report_path(corpus_url: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _report(corpus_url, tmp_path_factory)
 
 
 CHART_SECTIONS = ("year_level", "category_mix", "top_organizations", "coverage")
@@ -412,14 +421,15 @@ def test_charts_use_a_cjk_font_by_path_and_fall_back(monkeypatch: pytest.MonkeyP
 
 @pytest.mark.slow
 @pytest.mark.skipif(not CHROMIUM.is_file(), reason="apt chromium not installed")
-def test_report_renders_in_headless_chromium(report_path: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_report_renders_in_headless_chromium(corpus_report_path: Path,
+                                            tmp_path_factory: pytest.TempPathFactory) -> None:
     playwright = pytest.importorskip("playwright.sync_api")
     shot = tmp_path_factory.mktemp("screenshot") / "report.png"
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=[
             "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
         page = browser.new_page(viewport={"width": 1200, "height": 900})
-        page.goto(report_path.as_uri())
+        page.goto(corpus_report_path.as_uri())
         page.wait_for_load_state("load")
         images = page.eval_on_selector_all(
             "img.chart", "els => els.map(e => ({alt: e.alt, ok: e.complete, w: e.naturalWidth, h: e.naturalHeight}))")
