@@ -81,7 +81,7 @@ WITH files AS (
            {_completeness_sql("d")} AS completeness
     FROM documents d
     JOIN source_files sf ON sf.id = d.source_file_id
-    WHERE d.is_current AND sf.state = 'loaded'
+    WHERE d.is_current AND sf.state IN ('loaded', 'off_topic')
 ),
 keyed AS (
     SELECT f.*,
