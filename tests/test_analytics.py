@@ -549,17 +549,27 @@ def test_organization_history_is_symmetric_on_the_corpus(corpus_url: str) -> Non
     q(corpus_url, example("How many activities did each body and its predecessors"))
 
 
-# --- PostgreSQL (needs a server: QMETL_TEST_PG_URL=postgresql+psycopg://user@host/emptydb) ----------
+# --- PostgreSQL: the session's throwaway server (conftest `pg_url`) or QMETL_TEST_PG_URL ------------
+
+def _postgres_url(request: pytest.FixtureRequest) -> str:
+    try:
+        return str(request.getfixturevalue("pg_url"))
+    except pytest.FixtureLookupError:
+        url = os.environ.get("QMETL_TEST_PG_URL")
+        if not url:
+            pytest.skip("no PostgreSQL: no pg_url fixture and QMETL_TEST_PG_URL not set")
+        return url
+
 
 @pytest.mark.postgres
-@pytest.mark.skipif(not os.environ.get("QMETL_TEST_PG_URL"), reason="QMETL_TEST_PG_URL not set")
-def test_views_examples_and_read_only_on_postgres(raw_dir: Path, tmp_path: Path) -> None:
+def test_views_examples_and_read_only_on_postgres(request: pytest.FixtureRequest, raw_dir: Path,
+                                                  tmp_path: Path) -> None:
     from loaders.tabular import ReadOnlyError
     from pipeline.config import Settings
     from pipeline.process import process_file
     from pipeline.run import prepare_store
 
-    settings = Settings(db=os.environ["QMETL_TEST_PG_URL"], quarantine=str(tmp_path / "q"))
+    settings = Settings(db=_postgres_url(request), quarantine=str(tmp_path / "q"))
     prepare_store(settings)
     for name in ("suzhou_2020_municipal.docx", "suzhou_2020_municipal_fragments.docx"):
         process_file(str(raw_dir / name), settings, "pg")
@@ -569,3 +579,11 @@ def test_views_examples_and_read_only_on_postgres(raw_dir: Path, tmp_path: Path)
     assert dict(zip(got.category_raw, got.activities, strict=True))["质量监管"] == 38
     with pytest.raises(ReadOnlyError):
         q(settings.db, "WITH d AS (DELETE FROM activities RETURNING id) SELECT COUNT(*) FROM d")
+    def column_comment(table: str, column: str) -> str:
+        return str(q(settings.db, f"""SELECT col_description(attrelid, attnum) AS c FROM pg_attribute
+                                       WHERE attrelid = '{table}'::regclass AND attname = '{column}'""").c[0])
+
+    view_comment = q(settings.db, "SELECT obj_description('v_activities'::regclass) AS c").c[0]
+    assert "one row per activity" in view_comment
+    assert "own label" in column_comment("v_activities", "category_raw")
+    assert "发文字号" in column_comment("documents", "doc_number")
