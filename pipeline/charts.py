@@ -128,7 +128,10 @@ def horizontal_bars(frame: pd.DataFrame, label: str, value: str, title: str, sty
 
 def heatmap(table: pd.DataFrame, title: str, style: ChartStyle) -> bytes:
     """A numeric pivot table (rows x columns) as a coloured grid with the numbers printed."""
-    fig, ax = _figure(style, title)
+    width = max(style.width, 0.6 * len(table.columns) + 2)
+    height = max(style.height, 0.35 * len(table.index) + 1.5)
+    fig, ax = plt.subplots(figsize=(width, height))
+    ax.set_title(title)
     if table.empty:
         _no_data(ax)
         return png_bytes(fig, style.dpi)

@@ -37,6 +37,7 @@ def query(
     sql: str = typer.Argument(..., help="One SELECT / WITH statement (read-only)."),
     db: str | None = DbOption,
     as_json: bool = typer.Option(False, "--json", help="Print JSON lines instead of a table."),
+    max_rows: int = typer.Option(200, "--max-rows", min=1, help="Rows shown in the table (--json prints all)."),
 ) -> None:
     """Run a read-only SQL query on the store and print the result (writes are refused)."""
     settings = load_settings(db=db)
@@ -48,7 +49,9 @@ def query(
     if as_json:
         typer.echo(frame.to_json(orient="records", lines=True, force_ascii=False).rstrip("\n"))
         return
-    console.print(rich_table(frame, title=f"{len(frame)} rows"))
+    console.print(rich_table(frame.head(max_rows), title=f"{len(frame)} rows"))
+    if len(frame) > max_rows:
+        console.print(f"… {len(frame) - max_rows} more rows not shown (--max-rows N, or --json for all)")
 
 
 def report(

@@ -243,6 +243,17 @@ def test_suzhou_example_counts_per_own_category(small_url: str, truth_dir: Path)
 # --- read-only queries ----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("sql", [
+    "select 1 as a, 2 as b",
+    "-- a comment first\nSELECT 1 AS a, 2 AS b",
+    "/* block */ WITH x AS (SELECT 1 AS a, 2 AS b) SELECT * FROM x",
+    "EXPLAIN QUERY PLAN SELECT * FROM v_activities",
+    "VALUES (1, 2)",
+])
+def test_query_accepts_reads_in_any_dress(small_url: str, sql: str) -> None:
+    assert len(q(small_url, sql).columns) >= 2
+
+
+@pytest.mark.parametrize("sql", [
     "DELETE FROM activities",
     "update documents set title = 'x'",
     "DROP VIEW v_activities",
@@ -268,6 +279,8 @@ def test_query_command_prints_a_table_and_refuses_writes(small_url: str) -> None
     assert "suzhou_2020_municipal.docx" in ok.output and "104" in ok.output and "2 rows" in ok.output
     as_json = runner.invoke(app, ["query", "SELECT COUNT(*) AS n FROM v_activities", "--db", small_url, "--json"])
     assert json.loads(as_json.output) == {"n": 120}
+    capped = runner.invoke(app, ["query", "SELECT * FROM v_activities", "--db", small_url, "--max-rows", "3"])
+    assert capped.exit_code == 0 and "120 rows" in capped.output and "117 more rows not shown" in capped.output
     bad = runner.invoke(app, ["query", "DELETE FROM activities", "--db", small_url])
     assert bad.exit_code == 2 and "refused" in bad.output and "read" in bad.output
 
