@@ -70,8 +70,9 @@ def _completeness_sql(alias: str) -> str:
 V_DOCUMENTS = View(
     name="v_documents",
     comment=("current notices, one row per notice: of the files carrying the same notice "
-             "(same doc number, else same file stem without variant suffix) the one with the most "
-             "activities, the fullest metadata, the best format is the representative"),
+             "(same doc number, else same file stem without variant suffix) the representative is the "
+             "one whose activity count most files agree on, then the most activities, the fullest "
+             "metadata, the best format"),
     sql=f"""
 WITH files AS (
     SELECT d.id, d.parent_id, d.position, d.title, d.doc_number, d.date, d.year, d.level, d.region,
@@ -88,19 +89,23 @@ keyed AS (
            COALESCE(f.doc_number, MAX(f.doc_number) OVER (PARTITION BY f.file_key), f.file_key) AS notice_key
     FROM files f
 ),
+voted AS (
+    SELECT k.*, COUNT(*) OVER (PARTITION BY k.notice_key, k.activities) AS agreeing
+    FROM keyed k
+),
 ranked AS (
     SELECT k.*,
            ROW_NUMBER() OVER (
                PARTITION BY k.notice_key
-               ORDER BY k.activities DESC, k.completeness DESC, {format_rank_sql("k.source_format")},
-                        k.source_file
+               ORDER BY k.agreeing DESC, k.activities DESC, k.completeness DESC,
+                        {format_rank_sql("k.source_format")}, k.source_file
            ) AS variant_rank,
            COUNT(*) OVER (PARTITION BY k.notice_key) AS variants,
            MAX(k.year) OVER (PARTITION BY k.notice_key) AS any_year,
            MAX(k.level) OVER (PARTITION BY k.notice_key) AS any_level,
            MAX(k.region) OVER (PARTITION BY k.notice_key) AS any_region,
            MAX(k.date) OVER (PARTITION BY k.notice_key) AS any_date
-    FROM keyed k
+    FROM voted k
 )
 SELECT r.id AS document_id,
        r.notice_key,

@@ -183,13 +183,17 @@ def test_v_documents_groups_variants_of_one_notice(empty_url: str) -> None:
         _add_file(session, "copy_from_portal.html", "html", "杭质办〔2019〕7号", 12)  # other name, same number
         _add_file(session, "nb_2016.pdf", "pdf", None, 5, year=2016)
         _add_file(session, "nb_2016_fragments.pdf", "pdf", None, 6, year=None)
+        _add_file(session, "sz_2018.docx", "docx", None, 20)
+        _add_file(session, "sz_2018.pdf", "pdf", None, 20)
+        _add_file(session, "sz_2018_scan.pdf", "pdf", None, 23)                   # OCR split rows
     docs = q(empty_url, "SELECT notice_key, source_file, variants, year, activities FROM v_documents ORDER BY notice_key")
     rows = {r.notice_key: r for r in docs.itertuples()}
-    assert set(rows) == {"杭质办〔2019〕7号", "nb_2016.0"}
-    hz, nb = rows["杭质办〔2019〕7号"], rows["nb_2016.0"]
+    assert set(rows) == {"杭质办〔2019〕7号", "nb_2016.0", "sz_2018.0"}
+    hz, nb, sz = rows["杭质办〔2019〕7号"], rows["nb_2016.0"], rows["sz_2018.0"]
     assert (hz.source_file, hz.variants, hz.activities) == ("hz_2019.docx", 4, 12)   # docx beats html on a tie
     assert (nb.source_file, nb.variants, nb.activities, nb.year) == ("nb_2016_fragments.pdf", 2, 6, 2016)
-    assert q(empty_url, "SELECT COUNT(*) AS n FROM v_activities")["n"][0] == 18
+    assert (sz.source_file, sz.variants, sz.activities) == ("sz_2018.docx", 3, 20)  # the count 2 files agree on
+    assert q(empty_url, "SELECT COUNT(*) AS n FROM v_activities")["n"][0] == 12 + 6 + 20
 
 
 def test_v_organizations_history_follows_links_both_ways(empty_url: str) -> None:
