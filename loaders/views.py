@@ -23,8 +23,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-import sqlalchemy as sa
-
 # File-name suffixes that mark another rendering of the same notice (stem_fragments.pdf, stem_scan.pdf).
 VARIANT_SUFFIXES: tuple[str, ...] = ("_fragments", "_scan", "_ocr")
 
@@ -305,51 +303,6 @@ JOIN organizations r ON r.id = c.related_id
 VIEWS: tuple[View, ...] = (V_DOCUMENTS, V_ACTIVITIES, V_ACTIVITY_ORGANIZERS, V_CAMPAIGNS, V_ORGANIZATIONS_HISTORY)
 VIEW_NAMES: tuple[str, ...] = tuple(v.name for v in VIEWS)
 
-# Column comments for the base tables where the name alone does not say enough (PostgreSQL only).
-TABLE_COLUMN_COMMENTS: dict[str, dict[str, str]] = {
-    "documents": {
-        "id": "deterministic id from the source path (+ e<n> for embedded notices)",
-        "title": "the notice's title as printed",
-        "doc_number": "发文字号, e.g. 苏质发委办〔2020〕25号",
-        "issuers_raw": "issuer names as written",
-        "level": "national / provincial / municipal / district / industry",
-        "region": "full region name",
-        "theme": "the campaign's theme (活动主题)",
-        "slogans": "campaign slogans (JSON list)",
-        "attachments": "attachment titles (JSON list)",
-        "off_topic": "true for a parsed file that is not a Quality-Month notice",
-        "pages": "pages of the notice (JSON list)",
-    },
-    "activities": {
-        "id": "deterministic id: <document id>-a<position>",
-        "category_method": "how the category was assigned (label rule, keyword, ...)",
-        "project": "项目 column of a table",
-        "content": "the activity text",
-        "time": "时间 column or clause, as written",
-        "place": "地点 column or clause, as written",
-        "outline_path": "outline item the activity sits under (三/（一）/1)",
-        "bbox": "PDF bounding box of the first part (points)",
-    },
-    "activity_organizers": {
-        "role": "lead (主办/牵头) or co (配合/协办)",
-        "resolved": "true when the raw form matched the organization registry",
-        "method": "how the raw form was resolved",
-    },
-    "organizations": {
-        "type": "kind of body (government, association, company, ...)",
-        "admin_level": "national / provincial / municipal / district",
-        "parent_id": "the body it belongs to (e.g. a development zone's parent city)",
-        "is_collective": "a collective phrase (各成员单位), never expanded",
-    },
-    "organization_links": {
-        "from_id": "the predecessor body",
-        "to_id": "the successor body",
-        "kind": "successor, merged_into, ...",
-        "effective": "date the change took effect (ISO, may be partial)",
-    },
-}
-
-
 def sql_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
@@ -361,16 +314,6 @@ def view_comment_statements(views: Iterable[View] = VIEWS) -> list[str]:
         out.append(f"COMMENT ON VIEW {v.name} IS {sql_literal(v.comment)}")
         out += [f"COMMENT ON COLUMN {v.name}.{c} IS {sql_literal(t)}" for c, t in v.columns.items()]
     return out
-
-
-def table_comment_statements(existing: dict[str, set[str]]) -> list[str]:
-    """COMMENT ON COLUMN for base-table columns, limited to the columns that exist."""
-    return [
-        f"COMMENT ON COLUMN {table}.{col} IS {sql_literal(text)}"
-        for table, cols in TABLE_COLUMN_COMMENTS.items()
-        for col, text in cols.items()
-        if col in existing.get(table, set())
-    ]
 
 
 class MigrationOps(Protocol):
@@ -387,13 +330,12 @@ def drop_views(op: MigrationOps) -> None:
 
 
 def create_views(op: MigrationOps) -> None:
-    """(Re)create every view; on PostgreSQL also the view and column comments."""
+    """(Re)create every view; on PostgreSQL also the view and column comments.
+
+    Base-table comments live in loaders.models (``comment=``), where Alembic compares them."""
     drop_views(op)
     for view in VIEWS:
         op.execute(view.create_sql())
-    bind = op.get_bind()
-    if bind.dialect.name == "postgresql":
-        inspector = sa.inspect(bind)
-        existing = {t: {c["name"] for c in inspector.get_columns(t)} for t in inspector.get_table_names()}
-        for statement in view_comment_statements() + table_comment_statements(existing):
+    if op.get_bind().dialect.name == "postgresql":
+        for statement in view_comment_statements():
             op.execute(statement)
