@@ -5,7 +5,7 @@ The view SQL is data in loaders.views; this revision only replays it. A later re
 recreates a table the views read (SQLite batch mode) wraps it in drop_views / create_views.
 
 Revision ID: 0100
-Revises: 0002
+Revises: 0003
 """
 from typing import Sequence, Union
 
