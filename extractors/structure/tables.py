@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from extractors.structure.blocks import Block, BlockItem
 from extractors.structure.columns import extra_key, is_header_row, map_header
-from extractors.structure.table_rows import LogicalTable, Row, stitch_rows, strip_header_prefix
-from schemas import Activity, Span, Table
+from extractors.structure.table_rows import LogicalTable, Row, is_banner, stitch_rows, strip_header_prefix
+from schemas import Activity, Span, Table, TableCell
 
 TABLES_VERSION = "3"
 CONTINUED = re.compile(r"[（(]?\s*续(?:表|上表|前表)?\s*[）)]?\s*[:：]?")
@@ -52,9 +52,15 @@ def row_texts(table: Table, r: int) -> list[str]:
 
 
 def header_rows(table: Table, settings: TableSettings = DEFAULT_SETTINGS) -> int:
-    """How many rows at the top of a fragment name columns (or are marked as header by the source)."""
+    """How many rows at the top of a fragment are its head: caption rows (one cell across the
+    table: a title inside it), then rows that name columns (or are marked as header by the source).
+    0 when no row names columns."""
+    grid = table.grid()
+    caps = 0
+    while caps < min(table.n_rows, settings.max_header_rows) and is_banner(grid[caps]):
+        caps += 1
     n = 0
-    for r in range(min(table.n_rows, settings.max_header_rows)):
+    for r in range(caps, min(table.n_rows, caps + settings.max_header_rows)):
         marked = any(c.is_header for c in table.cells if c.row == r)
         if marked or is_header_row(row_texts(table, r)):
             n = r + 1
@@ -70,6 +76,8 @@ def column_names(table: Table, n_head: int) -> list[str]:
     for c in range(table.n_cols):
         parts: list[str] = []
         for r in range(n_head):
+            if is_banner(grid[r]):
+                continue
             cell = grid[r][c]
             text = norm(cell.text) if cell is not None else ""
             if text and text not in parts:
@@ -183,12 +191,22 @@ def _matches_header(texts: list[str], heads: list[list[str]]) -> bool:
 
 
 def repeated_header_rows(first: Table, n_head: int, frag: Table) -> int:
-    """Rows at the top of ``frag`` that repeat the first fragment's header."""
+    """Rows at the top of ``frag`` that repeat the first fragment's head (a caption may add 续表)."""
     heads = header_texts(first, n_head)
+    grid = frag.grid()
     n = 0
-    while n < min(frag.n_rows, n_head) and _matches_header(row_texts(frag, n), heads):
+    while n < min(frag.n_rows, n_head + 1):
+        if not (_matches_header(row_texts(frag, n), heads) or _repeats_caption(grid[n], heads)):
+            break
         n += 1
     return n
+
+
+def _repeats_caption(row: list[TableCell | None], heads: list[list[str]]) -> bool:
+    if not is_banner(row) or row[0] is None:
+        return False
+    rest = norm(CONTINUED.sub("", norm(row[0].text)))
+    return not rest or any(rest == norm(CONTINUED.sub("", h[0])) for h in heads if h)
 
 
 def repeats_header(first: Table, n_head: int, frag: Table) -> bool:
@@ -245,6 +263,7 @@ def _activity(logical: LogicalTable, row: Row, seq: int) -> Activity:
             values[f] = "、".join(x for x in (values[f], v) if x)
         else:
             values[f] = v
+    _place_section(logical, row.section, values, extra)
     seq_text = norm(values.get("seq", ""))
     lead, co = unwrap(values.get("organizers_lead", "")), unwrap(values.get("organizers_co", ""))
     organizers_raw = lead + (f"；配合{co}" if co else "")
@@ -255,6 +274,18 @@ def _activity(logical: LogicalTable, row: Row, seq: int) -> Activity:
         time=unwrap(values.get("time", "")) or None, place=unwrap(values.get("place", "")) or None,
         extra=extra, span=Span(pages=row.pages, bbox=row.bbox),
     )
+
+
+def _place_section(logical: LogicalTable, section: str | None, values: dict[str, str],
+                   extra: dict[str, str]) -> None:
+    """A section row's label (一、质量宣传 across the table) fills the first span field the table lacks."""
+    if not section:
+        return
+    for f in ("category_raw", "project"):
+        if f not in logical.fields:
+            values[f] = section
+            return
+    extra["分组"] = section
 
 
 def unwrap(text: str) -> str:
