@@ -109,3 +109,13 @@ def test_caption_row_inside_the_table_and_section_rows(tmp_path: Path) -> None:
     assert [(a.seq, a.category_raw) for a in acts] == [(1, "质量宣传"), (2, "质量宣传"), (3, "质量监管"),
                                                        (4, "质量监管")]
     assert all("注" not in a.content for a in acts)
+
+
+def test_same_header_under_a_new_heading_is_another_table(tmp_path: Path) -> None:
+    """附件2 (or 二、…) between two tables with the same header: the second one's blank 类别
+    does not inherit the first table's span."""
+    t2 = [H, ["1", "", "组织县级活动", "县局", "9月"]]
+    acts = _acts(make_docx(tmp_path / "a.docx", [(TITLE, T1, True), ("附件2", t2, True)]))
+    assert [a.content for a in acts][-1] == "组织县级活动" and acts[-1].category_raw is None
+    acts = _acts(make_docx(tmp_path / "b.docx", [(TITLE, T1, True), (TITLE, t2, True)]))
+    assert acts[-1].category_raw == "宣传", "the same title again is a continuation"

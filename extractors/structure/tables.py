@@ -12,12 +12,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extractors.structure.blocks import Block, BlockItem
+from extractors.structure.blocks import MARKER_START, Block, BlockItem
 from extractors.structure.columns import extra_key, is_header_row, map_header
 from extractors.structure.table_rows import LogicalTable, Row, is_banner, stitch_rows, strip_header_prefix
 from schemas import Activity, Span, Table, TableCell
 
 TABLES_VERSION = "3"
+ATTACHMENT = re.compile(r"^\s*附\s*件\s*\d*")
 CONTINUED = re.compile(r"[（(]?\s*续(?:表|上表|前表)?\s*[）)]?\s*[:：]?")
 
 
@@ -142,12 +143,19 @@ def _continues(run: list[Table], nxt: Table, gap: list[Block], titles: set[str],
         return False
     n_head = header_rows(first, settings)
     if n_head and (repeats_header(first, n_head, nxt) or fused_header(first, n_head, nxt)):
-        return True
+        return not any(_starts_new_part(b.text, titles, settings) for b in gap)
     if header_rows(nxt, settings):
         return False  # a different header: a different table
     if nxt.bbox is not None and last.bbox is not None and nxt.page <= last.page:
         return False  # a headerless table further down the same page is not a continuation
     return all(is_title_repeat(b.text, titles, settings) for b in gap)
+
+
+def _starts_new_part(text: str, titles: set[str], settings: TableSettings) -> bool:
+    """An attachment mark (附件2) or a numbered heading between two tables with the same header
+    starts another table, unless it already stood above the first one."""
+    marked = ATTACHMENT.match(text) or MARKER_START.match(text)
+    return bool(marked) and not is_title_repeat(text, titles, settings)
 
 
 def is_title_repeat(text: str, titles: set[str], settings: TableSettings = DEFAULT_SETTINGS) -> bool:
