@@ -18,6 +18,7 @@ from extractors.structure.table_rows import LogicalTable, Row, is_banner, stitch
 from schemas import Activity, Span, Table, TableCell
 
 TABLES_VERSION = "3"
+SEQ = re.compile(r"[（(]?(\d{1,4})[)）.．、]?")  # 序号 as printed: 3, 3., （3）
 ATTACHMENT = re.compile(r"^\s*附\s*件\s*\d*")
 CONTINUED = re.compile(r"[（(]?\s*续(?:表|上表|前表)?\s*[）)]?\s*[:：]?")
 
@@ -272,11 +273,11 @@ def _activity(logical: LogicalTable, row: Row, seq: int) -> Activity:
         else:
             values[f] = v
     _place_section(logical, row.section, values, extra)
-    seq_text = norm(values.get("seq", ""))
+    printed = SEQ.fullmatch(norm(values.get("seq", "")))
     lead, co = unwrap(values.get("organizers_lead", "")), unwrap(values.get("organizers_co", ""))
     organizers_raw = lead + (f"；配合{co}" if co else "")
     return Activity(
-        seq=int(seq_text) if seq_text.isdigit() else seq, source="table",
+        seq=int(printed.group(1)) if printed else seq, source="table",
         category_raw=values.get("category_raw") or None, project=values.get("project") or None,
         content=unwrap(values.get("content", "")), organizers_raw=organizers_raw or None,
         time=unwrap(values.get("time", "")) or None, place=unwrap(values.get("place", "")) or None,
