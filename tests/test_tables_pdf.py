@@ -204,3 +204,13 @@ def test_caption_and_section_rows_drawn_across_the_table(tmp_path: Path) -> None
     acts = _read(tmp_path, [page], widths)
     assert [(a.seq, a.category_raw, a.content) for a in acts] == [(1, "质量宣传", "举办启动仪式"),
                                                                   (2, "质量监管", "开展专项检查")]
+
+
+def test_page_with_columns_merged_on_every_row_still_continues(tmp_path: Path) -> None:
+    """Page 2 has no header and 责任单位/时间 merged on every row: fewer rulings, same grid."""
+    p2 = PdfPage(rows=[["4", "", "", "组织质量奖评审", "市质量办（9月）", LEFT],
+                       ["5", "质量监管", "强化执法检查", "开展电梯安全专项检查", "市质监局（全月）", LEFT]])
+    acts = _read(tmp_path, [_page1(), p2])
+    assert [a.seq for a in acts] == [1, 2, 3, 4, 5]
+    assert (acts[3].category_raw, acts[3].organizers_raw, acts[3].time) == ("质量宣传", "市质量办（9月）", None)
+    assert acts[4].category_raw == "质量监管"

@@ -160,8 +160,9 @@ def _peel_fused_header(logical: LogicalTable, frag: _Fragment) -> None:
             frag.overrides[(cell.row, cell.col)] = stripped[c]
 
 
-def _cell_text(cell: TableCell | None, frag: _Fragment, logical: LogicalTable) -> str:
-    if cell is None:
+def _cell_text(cell: TableCell | None, col: int, frag: _Fragment, logical: LogicalTable) -> str:
+    """The text a cell gives the row at column ``col``: a cell merged across columns gives it once."""
+    if cell is None or col != cell.col:
         return ""
     key = (cell.row, cell.col)
     if key in frag.overrides:
@@ -176,7 +177,7 @@ def _append_fragment(logical: LogicalTable, frag: _Fragment, prev_open: bool) ->
     first = True
     for r in range(frag.skip, frag.table.n_rows):
         cells = grid[r]
-        texts = [_cell_text(c, frag, logical) for c in cells]
+        texts = [_cell_text(cell, c, frag, logical) for c, cell in enumerate(cells)]
         if not any(_norm(t) for t in texts):
             continue
         if is_banner(cells):

@@ -106,6 +106,8 @@ def group_tables(items: list[BlockItem], settings: TableSettings = DEFAULT_SETTI
     titles: set[str] = set()
     for item in items:
         if isinstance(item, Table):
+            if current:
+                item = align_columns(current[0], item, settings) or item
             if current and _continues(current, item, gap, titles, settings):
                 current.append(item)
             else:
@@ -121,6 +123,33 @@ def group_tables(items: list[BlockItem], settings: TableSettings = DEFAULT_SETTI
     if current:
         groups.append(current)
     return groups
+
+
+def align_columns(first: Table, nxt: Table, settings: TableSettings = DEFAULT_SETTINGS) -> Table | None:
+    """``nxt`` put on ``first``'s column grid when its rulings are a subset of first's (columns
+    merged on every row of a page leave fewer rulings), else None."""
+    if nxt.n_cols >= first.n_cols or not first.col_edges or not nxt.col_edges:
+        return None
+    fa, fb = _relative(first.col_edges), _relative(nxt.col_edges)
+    index = [_nearest(fa, x) for x in fb]
+    if any(abs(fa[j] - x) > settings.width_tolerance / len(fa) for j, x in zip(index, fb, strict=True)):
+        return None
+    if index[0] != 0 or index[-1] != len(fa) - 1:
+        return None
+    cells = [c.model_copy(update={"col": index[c.col], "col_span": index[c.col + c.col_span] - index[c.col]})
+             for c in nxt.cells]
+    x0, x1 = nxt.col_edges[0], nxt.col_edges[-1]
+    edges = [x0 + f * (x1 - x0) for f in fa]
+    return nxt.model_copy(update={"cells": cells, "n_cols": first.n_cols, "col_edges": edges})
+
+
+def _nearest(values: list[float], x: float) -> int:
+    return min(range(len(values)), key=lambda i: abs(values[i] - x))
+
+
+def _relative(edges: list[float]) -> list[float]:
+    width = (edges[-1] - edges[0]) or 1.0
+    return [(x - edges[0]) / width for x in edges]
 
 
 def _titles_before(gap: list[Block], settings: TableSettings) -> set[str]:
