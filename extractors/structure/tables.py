@@ -106,10 +106,9 @@ def group_tables(items: list[BlockItem], settings: TableSettings = DEFAULT_SETTI
     titles: set[str] = set()
     for item in items:
         if isinstance(item, Table):
-            if current:
-                item = align_columns(current[0], item, settings) or item
-            if current and _continues(current, item, gap, titles, settings):
-                current.append(item)
+            aligned = (align_columns(current[0], item, settings) or item) if current else item
+            if current and _continues(current, aligned, gap, titles, settings):
+                current.append(aligned)
             else:
                 if current:
                     groups.append(current)
