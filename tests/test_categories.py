@@ -208,3 +208,18 @@ def test_category_data_is_part_of_the_normalizer_version() -> None:
     from normalizers.normalize import NORMALIZER_VERSION
 
     assert data_hash() in NORMALIZER_VERSION and len(NORMALIZER_VERSION) <= 40  # the store's column width
+
+
+def test_categories_table_carries_the_spec_descriptions(sqlite_url: str) -> None:
+    from sqlalchemy.orm import Session
+
+    from loaders.db import get_engine, upgrade
+    from loaders.models import Category
+    from loaders.store import sync_categories
+
+    upgrade(sqlite_url)
+    sync_categories(get_engine(sqlite_url), category_table())
+    with Session(get_engine(sqlite_url)) as s:
+        rows = {c.code: (c.name_zh, c.description) for c in s.query(Category)}
+    assert set(rows) == CODES
+    assert rows["mass_activity"] == ("群众性质量活动", "QC groups, skill contests, worker campaigns, 合理化建议, youth programmes")

@@ -19,6 +19,7 @@ PUNCT = re.compile(r"[\s，,、；;：:。.！!？?“”\"'‘’（）()《》
 ORG_LABEL = re.compile(r"(局|委|委员会|办公室|办|院|厅|部|中心|协会|商会|联合会|工会|团委|团市委|妇联|公司|集团|所|站|队|政府)$")
 ORG_CLAUSE = re.compile(r"[（(][^（）()]*(牵头|配合|负责|参与|协办|主办|承办)[^（）()]*[）)]")
 DOC_TITLE = re.compile(r"《[^《》]*》")
+CLAUSE_END = re.compile(r"[，,：:]")
 SENTENCE_END = re.compile(r"[。！？；;!?\n]")
 
 METHOD_LABEL = "label_map"
@@ -162,11 +163,13 @@ def score(label: str | None, project: str | None, content: str | None, lexicon: 
 
 
 def head_cue(lead: str, lexicon: Lexicon) -> tuple[str, str] | None:
-    """(cue, code) of the cue ending last in the lead (the longest on a tie), if its code is unique."""
-    found = cue_tokens(lead, lexicon) & cue_vocabulary(lexicon)
+    """(cue, code) of the cue ending last in the lead's first clause (the longest on a tie) — the
+    head of its verb phrase — if that cue belongs to one code only."""
+    clause = CLAUSE_END.split(lead, maxsplit=1)[0]
+    found = cue_tokens(clause, lexicon) & cue_vocabulary(lexicon)
     if not found:
         return None
-    word = max(found, key=lambda c: (lead.rfind(c) + len(c), len(c)))
+    word = max(found, key=lambda c: (clause.rfind(c) + len(c), len(c)))
     codes = [code for code, cues in lexicon.cues.items() if word in cues]
     return (word, codes[0]) if len(codes) == 1 else None
 
