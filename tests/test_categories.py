@@ -31,6 +31,7 @@ def test_taxonomy_has_the_seven_codes_with_spec_descriptions() -> None:
     ("质量宣传", "publicity"), ("二、质量 提升", "improvement"), ("（三）质量监管：", "supervision"),
     ("质量惠民", "consumer"), ("广泛开展社会宣传", "publicity"), ("发挥企业主体作用", "improvement"),
     ("质量宣传类", "publicity"), ("一、质量监管活动（12项）", "supervision"), ("群众性质量活动", "mass_activity"),
+    ("（四）质量技术服务活动", "assistance"), ("二、QC小组活动", "mass_activity"), ("三、表彰奖励", "recognition"),
 ])
 def test_known_labels_map_through_the_table(label: str, code: str) -> None:
     prior, mapped = label_prior(label, load_lexicon())
