@@ -247,3 +247,11 @@ def test_categories_table_carries_the_spec_descriptions(sqlite_url: str) -> None
         rows = {c.code: (c.name_zh, c.description) for c in s.query(Category)}
     assert set(rows) == CODES
     assert rows["mass_activity"] == ("群众性质量活动", "QC groups, skill contests, worker campaigns, 合理化建议, youth programmes")
+
+
+def test_explain_shows_the_cues(capsys: pytest.CaptureFixture[str]) -> None:
+    from normalizers.categories.evaluate import explain
+
+    explain("组织首届质量奖颁奖", "质量宣传", None)
+    out = capsys.readouterr().out
+    assert out.startswith("recognition (classifier); label → publicity") and "颁奖→recognition" in out

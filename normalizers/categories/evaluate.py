@@ -1,6 +1,7 @@
 """Accuracy of the category scorer on truth files, overall and leave-one-document-out.
 
     python -m normalizers.categories.evaluate ../shared/corpus/truth [--errors]
+    python -m normalizers.categories.evaluate --explain "开展电梯安全专项检查" [--label 质量惠民]
 
 Two leave-one-document-out checks, both testing on the held-out document:
 - ablation: drop every source label and cue word whose only support in the truth is the
@@ -160,12 +161,8 @@ def _linear_accuracy(examples: list[Example], lexicon: Lexicon, doc: str) -> flo
     return sum(_predict(weights, f, lexicon.codes) == g for f, g in test) / len(test)
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("truth_dir", type=Path)
-    ap.add_argument("--errors", action="store_true", help="list the misclassified activities")
-    args = ap.parse_args()
-    lexicon, examples = load_lexicon(), truth_examples(args.truth_dir)
+def report(truth_dir: Path, errors: bool) -> None:
+    lexicon, examples = load_lexicon(), truth_examples(truth_dir)
     docs = sorted({e.doc for e in examples})
     print(f"hand weights: overall {accuracy(examples, lexicon):.3f} on {len(examples)} activities")
     for doc, acc in per_document(examples, lexicon).items():
@@ -179,12 +176,36 @@ def main() -> None:
         print(f"leave-one-document-out ({name}): pooled {_pooled(loo, examples):.3f}")
         for doc, acc in loo.items():
             print(f"  {doc:32} {acc:.3f}")
-    if args.errors:
+    if errors:
         for e in examples:
             d = score(e.label, e.project, e.content, lexicon)
             if d.code != e.expected:
                 text = (e.content or "")[:70].replace("\n", "")
                 print(f"{e.doc[:8]} want {e.expected:13} got {d.code:13} {d.scores} | {e.label} | {text}")
+
+
+def explain(content: str, label: str | None, project: str | None) -> None:
+    """Print how one activity is categorized: for a curator editing the data file."""
+    d = score(label, project, content, load_lexicon())
+    print(f"{d.code} ({d.method}); label → {d.label_code}")
+    print("scores:", dict(sorted(d.scores.items(), key=lambda kv: -kv[1])))
+    print("cues:", " ".join(d.hits))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("truth_dir", type=Path, nargs="?")
+    ap.add_argument("--errors", action="store_true", help="list the misclassified activities")
+    ap.add_argument("--explain", metavar="CONTENT", help="show the decision for one activity text")
+    ap.add_argument("--label", help="with --explain: the source label (类别)")
+    ap.add_argument("--project", help="with --explain: the project heading (项目)")
+    args = ap.parse_args()
+    if args.explain:
+        explain(args.explain, args.label, args.project)
+    elif args.truth_dir:
+        report(args.truth_dir, args.errors)
+    else:
+        ap.error("give a truth directory or --explain TEXT")
 
 
 if __name__ == "__main__":
