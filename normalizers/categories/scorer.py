@@ -105,8 +105,9 @@ def lead_weight(lead: str, rest: str, lexicon: Lexicon) -> float:
 
 def cue_tokens(text: str, lexicon: Lexicon) -> set[str]:
     """The distinct jieba tokens of the text, plus the cue words inside longer tokens that are
-    not cues themselves (竞赛活动 → 竞赛) or across two adjacent tokens (企业|行 → 企业行) —
-    never inside a protected dictionary word (监管局 is a body, not 监管)."""
+    not cues themselves (竞赛活动 → 竞赛) or across two adjacent tokens when they end with the
+    right one (民营企业|行 → 企业行, but not 开展|示范 → 展示) — never inside a protected
+    dictionary word (监管局 is a body, not 监管)."""
     vocab, protected = cue_vocabulary(lexicon), set(lexicon.words)
     tokens = tokenizer(lexicon).lcut(text)
     found = set(tokens)
@@ -114,9 +115,9 @@ def cue_tokens(text: str, lexicon: Lexicon) -> set[str]:
         if len(t) > 2 and t not in vocab and t not in protected:
             found |= {t[i:j] for i in range(len(t)) for j in range(i + 2, len(t) + 1) if t[i:j] in vocab}
     for a, b in zip(tokens, tokens[1:], strict=False):
-        if a not in protected and b not in protected:  # only words that straddle the boundary
-            pair, cut = a + b, len(a)
-            found |= {pair[i:j] for i in range(cut) for j in range(cut + 1, len(pair) + 1) if pair[i:j] in vocab}
+        if a not in protected and b not in protected:  # words that straddle the boundary and end
+            pair = a + b                                # with the whole right token (its head)
+            found |= {pair[i:] for i in range(len(a)) if pair[i:] in vocab}
     return found
 
 
