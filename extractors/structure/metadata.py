@@ -219,7 +219,7 @@ def find_theme(blocks: list[Block], outline: list[OutlineItem]) -> str | None:
 
 
 def _clean_theme(text: str) -> str:
-    return re.sub(r"\s+", " ", text.replace("*", "")).strip().strip("“”\"").rstrip("。；;").strip()
+    return re.sub(r"\s+", " ", text.replace("*", "")).strip(" “”\"。；;")
 
 
 def campaign_year(meta: DocumentMeta) -> int | None:
