@@ -159,3 +159,8 @@ def test_a_whole_municipal_notice_of_another_city_and_year() -> None:
     assert [(a.category_raw, a.organizers_raw) for a in notice.activities] == [
         ("开展质量宣传", "牵头单位：市市场监管局"), ("开展质量宣传", "市市场监管局、市科技局负责"),
         ("开展质量提升", "市工信局会同市总工会")]
+
+
+def test_seal_note_on_the_signature() -> None:
+    meta = meta_of("关于开展2015年“质量月”活动的通知", "一、要求", "正文。", "某县质量技术监督局（代章）", "2015年8月25日")
+    assert meta.issuers_raw == ["某县质量技术监督局"]

@@ -226,3 +226,12 @@ def test_corpus_pdf_heading_items_stay_apart_across_pages(raw_dir: Path) -> None
     notice = _parse(raw_dir, "cmqa_2020_industry.pdf")
     assert [o.text for o in notice.outline][5] == "策划《机械行业“十四五”质量管理规划纲要》"
     assert notice.embedded and len(notice.embedded[0].activities) == 5
+
+
+def test_two_forwarded_notices_each_their_own() -> None:
+    items = blocks("某局〔2018〕9号", "关于转发两份“质量月”文件的通知", "各单位：", "现转发给你们。", "附件1",
+                   "某省局关于开展2018年“质量月”活动的通知", "某省局〔2018〕30号", "一、活动主题", "附件2",
+                   "某市局2018年“质量月”活动方案", "某市局〔2018〕12号", "一、主要活动")
+    main, embedded = split_embedded(list(items))
+    assert len(main) == 5 and [e[0].text[:3] for e in embedded] == ["某省局", "某市局"]
+    assert [len(e) for e in embedded] == [3, 3], "the next attachment heading is not part of a notice"

@@ -83,7 +83,7 @@ def is_date_line(text: str) -> bool:
 
 def is_org_line(text: str) -> bool:
     """A signature line: one or more body names separated by spaces, nothing else."""
-    tokens = text.split()
+    tokens = re.sub(r"[（(](?:代?章|印|盖章)[）)]", "", text).split()
     return bool(tokens) and len(squash(text)) <= 90 and all(ORG_TOKEN.match(t) for t in tokens)
 
 
@@ -182,7 +182,7 @@ def signature(blocks: list[Block], date_idx: int | None, outline: list[OutlineIt
                 if not is_org_line(t):
                     break
                 lines.append(t)
-    return [tok for line in lines for tok in line.split()]
+    return [tok for line in lines for tok in re.sub(r"[（(](?:代?章|印|盖章)[）)]", "", line).split()]
 
 
 def _after_last_item(blocks: list[Block], outline: list[OutlineItem]) -> int:
