@@ -164,3 +164,9 @@ def test_a_whole_municipal_notice_of_another_city_and_year() -> None:
 def test_seal_note_on_the_signature() -> None:
     meta = meta_of("关于开展2015年“质量月”活动的通知", "一、要求", "正文。", "某县质量技术监督局（代章）", "2015年8月25日")
     assert meta.issuers_raw == ["某县质量技术监督局"]
+
+
+def test_the_signed_date_wins_over_a_schedule_date() -> None:
+    meta = meta_of("关于开展2021年“质量月”活动的通知", "一、活动安排", "2021年9月1日", "举行启动仪式。",
+                   "某区市场监督管理局", "2021年8月20日")
+    assert meta.date == "2021-08-20" and meta.issuers_raw == ["某区市场监督管理局"]

@@ -92,7 +92,7 @@ def extract_meta(blocks: list[Block], outline: list[OutlineItem] | None = None) 
     meta = DocumentMeta()
     meta.doc_number = find_doc_number(blocks[:10])
     meta.title = find_title(blocks)
-    date_idx = next((i for i, b in enumerate(blocks) if is_date_line(b.text)), None)
+    date_idx = signed_date_index(blocks)
     if date_idx is not None:
         meta.date = parse_date(blocks[date_idx].text)
     meta.issuers_raw = signature(blocks, date_idx, outline) or _abbrev_issuer(meta.doc_number)
@@ -103,6 +103,14 @@ def extract_meta(blocks: list[Block], outline: list[OutlineItem] | None = None) 
     meta.slogans = slogans(blocks, slogan_regions(blocks, meta.attachments), meta.theme)
     meta.year = campaign_year(meta)
     return meta
+
+
+def signed_date_index(blocks: list[Block]) -> int | None:
+    """The 成文日期: the first date line right under a signature line, else the first date line."""
+    dates = [i for i, b in enumerate(blocks) if is_date_line(b.text)]
+    signed = [i for i in dates if i > 0 and is_org_line(blocks[i - 1].text)]
+    found = signed or dates
+    return found[0] if found else None
 
 
 def find_doc_number(head: list[Block]) -> str | None:
