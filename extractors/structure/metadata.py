@@ -1,4 +1,11 @@
-"""Document metadata from the paragraph stream: doc number, title, date, issuers, references."""
+"""Document metadata from one notice's paragraph stream, raw values as written.
+
+title (wrapped title-font lines; absent → the cover letter's 《…》), doc_number (〔〕, no
+spaces), date (the 成文日期 line under the signature, not the 印发 date), issuers_raw (the
+signature's body names; unsigned → the doc number's issuer abbreviation), references,
+attachments, theme (活动主题 section or …主题是：X), slogans (口号 lists), campaign year.
+Canonical issuers, level and region are the normalizers' job.
+"""
 
 from __future__ import annotations
 
