@@ -23,6 +23,7 @@ from loaders.models import (
     SourceFile,
 )
 from normalizers.orgs.registry import OrgEntry, Registry, Successor
+from normalizers.regions import match_prefix
 
 
 def sync_organizations(engine: Engine, registry: Registry) -> dict[str, int]:
@@ -36,7 +37,8 @@ def sync_organizations(engine: Engine, registry: Registry) -> dict[str, int]:
             for alias in entry.aliases:
                 _add_alias(session, ids[entry.name], alias)
         links = _link_successors(session, registry.successors)
-        return {"organizations": len(ids), "links": links}
+        described = _describe_stored(session, registry)
+        return {"organizations": len(ids), "links": links, "described": described}
 
 
 def _get_or_add(session: Session, name: str, **values: Any) -> Organization:
@@ -83,6 +85,30 @@ def _add_link(session: Session, from_id: int, to_id: int, rule: Successor) -> No
     if found is None:
         session.add(OrganizationLink(from_id=from_id, to_id=to_id, kind="successor",
                                      effective=rule.effective or None, note=rule.note or None))
+
+
+_TYPE_BY_TAIL = (("公司", "enterprise"), ("协会", "association"), ("学会", "association"), ("联合会", "association"),
+                 ("总工会", "association"), ("院", "institution"), ("所", "institution"), ("站", "institution"),
+                 ("中心", "institution"), ("局", "government"), ("委员会", "government"), ("厅", "government"),
+                 ("办公室", "government"), ("部", "government"))
+
+
+def _describe_stored(session: Session, registry: Registry) -> int:
+    """Bodies first met in documents (not in the registry): region, level and type from their names."""
+    count = 0
+    for org in session.scalars(select(Organization).where(Organization.in_registry.is_(True),
+                                                          Organization.region.is_(None))):
+        if org.is_collective:
+            org.type = "collective"
+            continue
+        region, n = match_prefix(org.name)
+        if region is None:
+            continue
+        org.region, org.admin_level = region.path, region.level
+        rest = org.name[n:]
+        org.type = registry.departments.get(rest) or next((t for tail, t in _TYPE_BY_TAIL if rest.endswith(tail)), None)
+        count += 1
+    return count
 
 
 def unresolved_organizers(engine: Engine, examples: int = 3) -> list[dict[str, Any]]:

@@ -10,6 +10,7 @@ that runs them and their bodies are named after the zone (苏州工业园区市�
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -119,10 +120,26 @@ def match_prefix(text: str, context: Region | None = None) -> tuple[Region | Non
     pos = 0
     while pos < len(text):
         step = _match_one(index, text, pos, found or context, chained=found is not None)
+        if step is None and found is not None and found.kind in ("prefecture", "municipality"):
+            step = _unlisted_county(text, pos, found)
         if step is None:
             break
         found, pos = step
     return found, pos
+
+
+_UNLISTED = re.compile(r"(?P<name>[\u4e00-\u9fa5]{1,3}?(?:新区|区|县))")
+_NOT_COUNTY_START = set("市全各本该其辖小社景园片城郊地分山新县区")
+
+
+def _unlisted_county(text: str, pos: int, city: Region) -> tuple[Region, int] | None:
+    """A district/county the data file does not list, written right after its city (宁波市鄞州区…)."""
+    m = _UNLISTED.match(text, pos)
+    if m is None or text[pos] in _NOT_COUNTY_START or m.end() >= len(text):
+        return None
+    name = m.group("name")
+    kind = "county" if name.endswith("县") else "district"
+    return Region(name=name, kind=kind, parent=city.path), m.end()
 
 
 def _match_one(index: RegionIndex, text: str, pos: int, context: Region | None,
@@ -162,7 +179,17 @@ def nearest(region: Region | None, marker: str) -> Region | None:
 
 
 def by_path(path: str | None) -> Region | None:
-    return load_regions().by_path.get(path or "")
+    """The region of a full path; a path ending in an unlisted district/county of a listed city works too."""
+    index = load_regions()
+    found = index.by_path.get(path or "")
+    if found is not None or not path:
+        return found
+    for cut in range(len(path) - 2, 1, -1):
+        city = index.by_path.get(path[:cut])
+        if city is not None and city.kind in ("prefecture", "municipality"):
+            step = _unlisted_county(path + "…", cut, city)
+            return step[0] if step is not None and step[1] == len(path) else None
+    return None
 
 
 def province_of(region: Region) -> Region:

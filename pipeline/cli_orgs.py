@@ -12,6 +12,7 @@ from loaders.db import get_engine
 from loaders.organizations import unresolved_organizers
 from normalizers.orgs.registry import ORGANIZATIONS, append_alias, reload_registry
 from normalizers.orgs.resolve import clean
+from normalizers.orgs.suggest import suggest
 from pipeline.config import load_settings
 from pipeline.run import prepare_store
 
@@ -28,12 +29,15 @@ def unresolved(
     settings = load_settings(db=db)
     prepare_store(settings)
     rows = unresolved_organizers(get_engine(settings.db))
+    for r in rows:
+        r["suggestions"] = suggest(r["name"])
     if as_json:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
         return
-    table = RichTable("raw", "kept as", "count", "documents", title=f"{len(rows)} unresolved organizer forms")
+    table = RichTable("raw", "kept as", "count", "documents", "similar registry names (unconfirmed)",
+                      title=f"{len(rows)} unresolved organizer forms")
     for r in rows:
-        table.add_row(r["raw"], r["name"], str(r["count"]), ", ".join(r["documents"]))
+        table.add_row(r["raw"], r["name"], str(r["count"]), ", ".join(r["documents"]), "; ".join(r["suggestions"]))
     console.print(table)
     if rows:
         console.print("fix with: qmetl orgs add RAW CANONICAL (then rerun: the data hash renormalizes)")

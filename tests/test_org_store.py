@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -100,3 +101,28 @@ def test_a_data_edit_changes_the_normalizer_version(tmp_path: Path, monkeypatch:
     assert NORMALIZER_VERSION.endswith("+" + before)
     append_alias("市园林局", "无锡市园林和绿化管理局", tmp_path / "data" / "organizations.csv")
     assert registry.data_hash() != before
+
+
+def test_bodies_met_in_documents_are_described_by_their_names(sqlite_url: str, tmp_path: Path) -> None:
+    prepare_store(Settings(db=sqlite_url, quarantine=str(tmp_path / "q")))
+    _load(sqlite_url, _nanjing_2012(), "nanjing_2012.txt")
+    sync_organizations(get_engine(sqlite_url), load_registry())
+    with Session(get_engine(sqlite_url)) as s:
+        org = s.scalars(select(Organization).where(Organization.name == "南京市质量技术监督局")).one()
+        assert (org.region, org.admin_level, org.type) == ("江苏省南京市", "municipal", "government")
+
+
+def test_unresolved_cli_lists_forms_with_unconfirmed_suggestions(sqlite_url: str, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    prepare_store(Settings(db=sqlite_url, quarantine=str(tmp_path / "q")))
+    notice = Notice(meta=DocumentMeta(issuers_raw=["天津市质量协会"]), activities=[
+        Activity(seq=1, source="list", content="开放日", organizers_raw="市计量研究院")])
+    _load(sqlite_url, notice, "tianjin_2019.txt")
+    result = CliRunner().invoke(app, ["orgs", "unresolved", "--db", sqlite_url, "--json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    assert [(r["raw"], r["name"], r["count"]) for r in rows] == [("市计量研究院", "天津市计量研究院", 1)]
+    assert rows[0]["suggestions"][0] == "天津市计量监督检测科学研究院"

@@ -218,3 +218,26 @@ def test_bracketed_clause_and_column_labels() -> None:
         ("无锡市滨湖区市场监督管理局", "lead"), ("*无锡市滨湖区各成员单位", "co")]
     assert names("主办单位：市质监局；配合单位：市总工会、（团市委）", "江苏省镇江市") == [
         ("镇江市质量技术监督局", "lead"), ("镇江市总工会", "co"), ("共青团镇江市委员会", "co")]
+
+
+def test_deng_and_you_around_a_list_of_bodies() -> None:
+    assert names("由市质监局、市教育局等部门牵头", "江苏省泰州市") == [
+        ("泰州市质量技术监督局", "lead"), ("泰州市教育局", "lead")]
+    assert names("市场监管总局等16个部门", None) == [("国家市场监督管理总局", "lead")]
+
+
+def test_unregistered_national_association_makes_an_industry_notice() -> None:
+    facts = infer_facts(["中国电子质量管理协会"], None, None, "南京市")
+    assert (facts.issuers, facts.level, facts.region) == (["中国电子质量管理协会"], "industry", None)
+
+
+def test_ministries_are_named_without_the_state_prefix() -> None:
+    assert names("中华人民共和国商务部、中华人民共和国海关总署", None) == [("商务部", "lead"), ("海关总署", "lead")]
+
+
+def test_unlisted_district_after_its_city_is_still_a_district() -> None:
+    facts = infer_facts(["宁波市鄞州区市场监督管理局"], None, None, "")
+    assert (facts.level, facts.region) == ("district", "浙江省宁波市鄞州区")
+    assert names("区市场监管局", "浙江省宁波市鄞州区") == [("宁波市鄞州区市场监督管理局", "lead")]
+    region, n = match_prefix("宁波市区域质量中心")
+    assert region is not None and region.name == "宁波市" and n == 3

@@ -19,6 +19,7 @@ from normalizers.regions import LEVEL_OF_KIND, Region, by_path, load_regions, ma
 _TOKEN_SPLIT = re.compile(r"[\s、，,；;]+")
 _ORG_TAIL = re.compile(r"(局|委员会|委|厅|部|办公室|办|署|院|会|所|站|中心|政府|公司|联|社|协|行|关|团)$")
 _NOT_ORG = re.compile(r"[0-9０-９“”\"《》：:]|^(附件|关于|抄送|印发)")
+_NATIONAL_ASSOCIATION = re.compile(r"^(中国|中华|全国).*(协会|学会|联合会|商会|研究会|促进会)$")
 _LEVEL_WORDS = (("全国", "national"), ("全省", "provincial"), ("全区", "district"), ("全县", "district"),
                 ("全市", "municipal"))
 
@@ -108,15 +109,23 @@ def _from_mentions(text: str) -> Region | None:
 
 def _level_region(issuers: list[Resolution], hint: Region | None,
                   title: str | None) -> tuple[str | None, Region | None]:
-    reg = load_registry()
-    entries = [reg.entry(r.name) for r in issuers]
-    if issuers and all(e is not None and e.level == "national" for e in entries):
-        kinds = {e.type for e in entries if e is not None}
-        return ("industry" if kinds == {"association"} else "national"), None
+    kinds = [_national_kind(r.name) for r in issuers]
+    if issuers and all(kinds):
+        return ("industry" if set(kinds) == {"association"} else "national"), None
     region = next((r.region for r in issuers if r.region is not None), None) or hint
     if region is None:
         return _title_level(title), None
     return _adjust_to_title(region, title)
+
+
+def _national_kind(name: str) -> str | None:
+    """'association' / another type for a national body (registry, or 中国…协会 / 国家… by form); else None."""
+    entry = load_registry().entry(name)
+    if entry is not None:
+        return (entry.type or "government") if entry.level == "national" else None
+    if _NATIONAL_ASSOCIATION.match(name):
+        return "association"
+    return "government" if name.startswith(("国家", "国务院")) else None
 
 
 def _title_level(title: str | None) -> str | None:

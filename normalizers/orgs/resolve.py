@@ -29,6 +29,7 @@ _PAREN_TAIL = re.compile(r"[（(][^（）()]*[）)]$")
 _MULTI_PROVINCE = re.compile(
     r"^(?P<provs>[\u4e00-\u9fa5]{2,8}?)(?:[两二三四五六七八九十]|\d+)省(?:[（(](?:市|区|区、市|自治区)[）)])?(?P<dept>.+)$")
 _NOT_RELATIVE = ("市场", "市政", "市民", "区域", "县域", "省级", "市级", "区级", "县级", "市属", "区属", "省属")
+_PRC = re.compile(r"^中华人民共和国(?=.+(?:部|署|总局|委员会)$)")
 _SCOPE_WORD = re.compile(r"^(?:[省市区县]内|全[省市区县])")
 _NATIONAL_HEADS = ("中国", "中华", "中共", "中央", "国家", "国务院", "全国", "共青团")
 
@@ -57,7 +58,7 @@ class Resolution:
 
 def clean(raw: str) -> str:
     """Whitespace, quotes and a trailing second plate (（知识产权局）, （旅委办）) removed."""
-    text = unwrap(re.sub(r"[\s“”\"‘’]+", "", raw))
+    text = _PRC.sub("", unwrap(re.sub(r"[\s“”\"‘’]+", "", raw)))
     while _PAREN_TAIL.search(text) and len(_PAREN_TAIL.sub("", text)) >= 2:
         text = _PAREN_TAIL.sub("", text)
     return text

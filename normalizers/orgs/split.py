@@ -23,6 +23,8 @@ _LEAD_SUFFIX = re.compile(r"(牵头|负责|主办|承办|组织实施|组织|联
 _CO_SUFFIX = re.compile(r"(配合|协办|参与|协助|支持)$")
 _CO_PREFIX = re.compile(r"^(会同|联合|配合|协同|协助|协调)")
 _INFIX = re.compile(r"^(?P<left>.+?)(会同|联合|协同)(?P<right>.+)$")
+_ETC = re.compile(r"等(?:[\d一二三四五六七八九十]+[个家])?(?:部门|单位|机构)?$")
+_BY = re.compile(r"^由")
 _LABEL = re.compile(r"^(?P<label>主办|承办|牵头|责任|配合|协办|参与|组织)(?:单位|部门)[:：]")
 _CO_LABELS = ("配合", "协办", "参与")
 _ADMIN_RUN = re.compile(r"各(?P<first>[省市县区镇乡])(?P<rest>(?:、[省市县区镇乡])+)")
@@ -59,11 +61,11 @@ def split_top(text: str, separators: str) -> list[str]:
 
 
 def _bodies(text: str) -> list[str]:
-    return split_top(text, _BODY)
+    return [_ETC.sub("", b) for b in split_top(text, _BODY) if _ETC.sub("", b)]
 
 
 def _clause(clause: str, default: Role) -> list[Mention]:
-    text = clause.strip()
+    text = _BY.sub("", _ETC.sub("", clause.strip()))
     if m := _CO_PREFIX.match(text):
         return [Mention(b, "co") for b in _bodies(text[m.end():])]
     if m := _CO_SUFFIX.search(text):
