@@ -252,6 +252,7 @@ def configure_logging(level: str) -> None:
     logging.getLogger("prefect").setLevel(quiet)
     logging.getLogger("prefect.flow_runs").setLevel(lvl)
     logging.getLogger("prefect.task_runs").setLevel(quiet)
+    logging.getLogger("jieba").setLevel(quiet)  # its dictionary-loading chatter
 
 
 def _settings(**flags: Any) -> Settings:
