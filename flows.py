@@ -4,9 +4,9 @@
 `python flows.py serve` serves it as a scheduled deployment, like `qmetl serve`.
 Runs need no Prefect server (ephemeral mode); only schedules (`qmetl serve`) do.
 
-Parse in parallel, load serially: each document is analysed (read → structure → normalize)
-in a task on the chosen runner (threads, processes or a Dask cluster); the flow loads the
-analyses one by one in file order, so SQLite has one writer and every executor produces the
+Parse in parallel, load serially: each document is analysed (read → structure, the costly
+part) in a task on the chosen runner (threads, processes or a Dask cluster); the flow
+normalizes and loads the analyses one by one in file order, so SQLite has one writer and every executor produces the
 same store. The CLI lives in pipeline.cli; the commands that start flows are registered here,
 so imports only point downward (flows → pipeline → stages → schemas).
 """
@@ -85,7 +85,7 @@ def _analysis_key(_ctx: Any, params: dict[str, Any]) -> str | None:
       retry_condition_fn=_transient_only, cache_policy=CacheKeyFnPolicy(cache_key_fn=_analysis_key),
       cache_expiration=timedelta(days=90), persist_result=True)
 def analyze_document(path: str, name: str, sha256: str, fingerprint: str) -> Analysis:
-    """Read, structure and normalize one file (no database): runs on any worker, or hands the work
+    """Read and structure one file (no database): runs on any worker, or hands the work
     to this run's process pool (``--executor processes``)."""
     analysis = run_analysis(path, sha256)
     if analysis.error is not None and analysis.error.kind == ErrorKind.TRANSIENT:
@@ -252,6 +252,7 @@ def configure_logging(level: str) -> None:
     logging.getLogger("prefect").setLevel(quiet)
     logging.getLogger("prefect.flow_runs").setLevel(lvl)
     logging.getLogger("prefect.task_runs").setLevel(quiet)
+    logging.getLogger("jieba").setLevel(quiet)  # its dictionary-loading chatter
 
 
 def _settings(**flags: Any) -> Settings:
