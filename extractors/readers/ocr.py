@@ -106,6 +106,9 @@ def ocr_page(page: Any, number: int, settings: OcrSettings) -> Page:
     for item in items:
         if isinstance(item, TextLine):
             item.text = clean_line(item.text)
+        else:
+            for cell in item.cells:
+                cell.text = "\n".join(clean_line(t) for t in cell.text.split("\n"))
     return Page(number=number, width=width, height=height, items=items, ocr=True)
 
 
