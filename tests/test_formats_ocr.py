@@ -51,7 +51,7 @@ def _line(text: str, width: float, height: float) -> TextLine:
 
 def test_ocr_line_sizes_from_advance_snap_to_body_and_title() -> None:
     body = [_line("质量发展纲要实施方案", w, h) for w, h in ((158, 14.4), (162, 18.2), (165, 16.3))]
-    title = _line("相城区质量强区工作2017年行动计划", 19 * 22, 21)  # 17 CJK + 4 digits = 19 units
+    title = _line("相城区质量强区工作2017年行动计划", 16 * 22, 21)  # 14 CJK + 4 digits = 16 units
     short = _line("实施。", 40, 20.6)  # too few characters: height-based, noisy
     normalise_sizes([*body, title, short])
     sizes = {ln.font_size for ln in body} | {short.font_size}
