@@ -31,6 +31,9 @@ class OcrSettings:
     render_dpi: float = 200.0
     min_image_dpi: float = 140.0  # embedded scans below this are rendered instead
     min_score: float = 0.5
+    # Box margin of the text detector. RapidOCR's default 1.6 cuts boxes so tight that the
+    # recogniser sometimes drops a line's first character (竣工… read as 工…); 1.8 keeps it.
+    det_unclip_ratio: float = 1.8
     deskew: bool = True
     scan: Any = field(default=None)  # ScanSettings; None = defaults
 
@@ -50,11 +53,11 @@ def ocr_available() -> bool:
     return True
 
 
-@lru_cache(maxsize=1)
-def _engine() -> Any:
+@lru_cache(maxsize=2)
+def _engine(det_unclip_ratio: float = 1.8) -> Any:
     from rapidocr_onnxruntime import RapidOCR
 
-    return RapidOCR()
+    return RapidOCR(det_unclip_ratio=det_unclip_ratio)
 
 
 def needs_ocr_error(path: Path, pages: list[int]) -> NoTextError:
@@ -100,7 +103,7 @@ def ocr_page(page: Any, number: int, settings: OcrSettings) -> Page:
     clean = si.erase(gray, [(max(0, x0), max(0, y0), x1, y1) for x0, y0, x1, y1 in boxes], horiz, vert)
     grids = [_to_points(g, scale) for g in found]
     with _LOCK:
-        result, _ = _engine()(clean, use_cls=False, return_word_box=True)
+        result, _ = _engine(settings.det_unclip_ratio)(clean, use_cls=False, return_word_box=True)
     chars = [_char_to_points(c, scale) for c in ocr_chars(result or [], settings.min_score)]
     items = place_items(chars, grids, number)
     for item in items:
