@@ -74,20 +74,27 @@ def main() -> int:
         return 2
     import pypdfium2 as pdfium
 
-    total_pages, total_s = 0, 0.0
+    total_pages, total_s, total_cpu = 0, 0.0, 0.0
+    load_before = os.getloadavg()[0]
     for pdf_path in args.pdfs or default_files():
         n = len(pdfium.PdfDocument(str(pdf_path)))
         numbers = list(range(1, (min(n, args.pages) if args.pages else n) + 1))
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         ocr_pages(pdf_path, numbers)
-        took = time.perf_counter() - start
+        took, used = time.perf_counter() - start, time.process_time() - cpu
         total_pages += len(numbers)
         total_s += took
-        print(f"{pdf_path.name}: {len(numbers)} pages in {took:.1f} s ({len(numbers) / took:.3f} pages/s)")
+        total_cpu += used
+        print(f"{pdf_path.name}: {len(numbers)} pages in {took:.1f} s wall, {used:.1f} s CPU "
+              f"({len(numbers) / took:.3f} pages/s)")
     if not total_pages:
         print("no scanned PDFs found", file=sys.stderr)
         return 1
-    print(f"cpus: {os.cpu_count()}, load average: {os.getloadavg()[0]:.1f}")
+    cpus = os.cpu_count() or 1
+    print(f"cpus: {cpus}, load average before/after: {load_before:.1f}/{os.getloadavg()[0]:.1f} "
+          "(other processes share the cores when load > cpus)")
+    print(f"CPU seconds per page: {total_cpu / total_pages:.1f} "
+          f"(on an idle {cpus}-core machine: about {cpus * total_pages / total_cpu:.3f} pages/s)")
     print(f"OCR pages/s: {total_pages / total_s:.3f}")
     return 0
 

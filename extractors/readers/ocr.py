@@ -34,8 +34,8 @@ class OcrSettings:
     min_image_dpi: float = 140.0  # embedded scans below this are rendered instead
     min_score: float = 0.5
     # Box margin of the text detector. RapidOCR's default 1.6 cuts boxes so tight that the
-    # recogniser sometimes drops a line's first character (竣工… read as 工…); 1.8 keeps it.
-    det_unclip_ratio: float = 1.8
+    # recogniser sometimes drops a line's first character (竣工… read as 工…); 2.0 keeps it.
+    det_unclip_ratio: float = 2.0
     deskew: bool = True
     scan: Any = field(default=None)  # ScanSettings; None = defaults
 
@@ -56,7 +56,7 @@ def ocr_available() -> bool:
 
 
 @lru_cache(maxsize=2)
-def _engine(det_unclip_ratio: float = 1.8) -> Any:
+def _engine(det_unclip_ratio: float = 2.0) -> Any:
     from rapidocr_onnxruntime import RapidOCR
 
     return RapidOCR(det_unclip_ratio=det_unclip_ratio)
