@@ -34,8 +34,9 @@ class OcrSettings:
     min_image_dpi: float = 140.0  # embedded scans below this are rendered instead
     min_score: float = 0.5
     # Box margin of the text detector. RapidOCR's default 1.6 cuts boxes so tight that the
-    # recogniser sometimes drops a line's first character (竣工… read as 工…); 2.0 keeps it.
-    det_unclip_ratio: float = 2.0
+    # recogniser sometimes drops a line's first character (竣工… read as 工…); 1.8 keeps it.
+    # (Passed on every call: RapidOCR resets it to 1.6 whenever call keywords are given.)
+    det_unclip_ratio: float = 1.8
     deskew: bool = True
     scan: Any = field(default=None)  # ScanSettings; None = defaults
 
@@ -55,11 +56,11 @@ def ocr_available() -> bool:
     return True
 
 
-@lru_cache(maxsize=2)
-def _engine(det_unclip_ratio: float = 2.0) -> Any:
+@lru_cache(maxsize=1)
+def _engine() -> Any:
     from rapidocr_onnxruntime import RapidOCR
 
-    return RapidOCR(det_unclip_ratio=det_unclip_ratio)
+    return RapidOCR()
 
 
 def needs_ocr_error(path: Path, pages: list[int]) -> NoTextError:
@@ -105,7 +106,8 @@ def ocr_page(page: Any, number: int, settings: OcrSettings) -> Page:
     boxes = [(int(g.xs[0]) - pad, int(g.ys[0]) - pad, int(g.xs[-1]) + pad, int(g.ys[-1]) + pad) for g in found]
     clean = si.erase(gray, [(max(0, x0), max(0, y0), x1, y1) for x0, y0, x1, y1 in boxes], horiz, vert)
     grids = [_to_points(g, scale) for g in found]
-    result, _ = _engine(settings.det_unclip_ratio)(clean, use_cls=False, return_word_box=True)
+    result, _ = _engine()(clean, use_cls=False, return_word_box=True, unclip_ratio=settings.det_unclip_ratio,
+                          box_thresh=0.5, text_score=settings.min_score)
     chars = [_char_to_points(c, scale) for c in ocr_chars(result or [], settings.min_score)]
     items = place_items(chars, grids, number)
     for item in items:
