@@ -51,6 +51,7 @@ def pick_variant(rng: random.Random) -> Variant:
 def rewrite(text: str, v: Variant) -> str:
     text = re.sub(r"20[12]\d(?=\s*年|〕|\])", str(v.year), text)
     text = text.replace("苏州", v.city).replace("相城", v.district)
+    text = text.replace("相政办", v.district[0] + "政办")  # the district's 发文机关代字 follows its name
     for full, short in SPELLINGS:
         text = text.replace(full, short) if v.spell_short else text.replace(short, full)
     return text

@@ -16,7 +16,9 @@ from rich.table import Table as RichTable
 from loaders.db import get_engine
 from loaders.export import export_jsonl
 from loaders.runs import file_states
+from loaders.tabular import QueryError, export_relation
 from pipeline import cli_store
+from pipeline.cli_analytics import register as register_analytics
 from pipeline.cli_orgs import orgs_app
 from pipeline.config import load_settings
 from pipeline.run import prepare_store
@@ -32,6 +34,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(orgs_app, name="orgs")
 cli_store.register(app)
 console = Console()
+register_analytics(app)  # query, report, browse (pipeline/cli_analytics.py)
 
 DbOption = typer.Option(None, "--db", help="SQLAlchemy URL of the store (default from config).")
 
@@ -39,14 +42,27 @@ DbOption = typer.Option(None, "--db", help="SQLAlchemy URL of the store (default
 @app.command()
 def export(
     db: str | None = DbOption,
-    fmt: str = typer.Option("jsonl", "--format", help="jsonl: one NAME.EXT.json per source file (SPEC §4)."),
-    out: Path = typer.Option(Path("export"), "--out", help="Output folder."),
+    fmt: str = typer.Option("jsonl", "--format", help="jsonl (default), csv or parquet."),
+    out: Path = typer.Option(Path("export"), "--out", help="Output folder, or file for --table/--view."),
+    table: str | None = typer.Option(None, "--table", help="Export this table as one file."),
+    view: str | None = typer.Option(None, "--view", help="Export this view (v_activities, ...) as one file."),
 ) -> None:
-    """Export the store, read back from the database, in the evaluation format."""
+    """Export the store, read back from the database: one NAME.EXT.json per source file (SPEC §4),
+    or one table or view as CSV, Parquet or JSON lines."""
     settings = load_settings(db=db)
-    if fmt != "jsonl":
-        raise typer.BadParameter(f"unknown format {fmt!r}; expected jsonl", param_hint="--format")
     prepare_store(settings)
+    if table or view:
+        if table and view:
+            raise typer.BadParameter("give --table or --view, not both", param_hint="--table")
+        try:
+            path, rows = export_relation(settings.db, str(table or view), fmt, out)
+        except QueryError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--table/--view/--format") from exc
+        console.print(f"wrote {rows} rows to {path}")
+        return
+    if fmt != "jsonl":
+        raise typer.BadParameter(f"format {fmt!r} needs --table or --view; the per-document export is jsonl",
+                                 param_hint="--format")
     written = export_jsonl(get_engine(settings.db), out)
     console.print(f"wrote {len(written)} files to {out}")
 

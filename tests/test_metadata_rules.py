@@ -132,3 +132,41 @@ def test_marker_like_start_after_a_full_line_is_inside_the_sentence() -> None:
             _line("（二）批名单推进。", 80, 240, 160), _line("（二）强化监管。", 112, 260, 190)]
     assert _texts(_doc([page])) == ["（一）加强宣传。根据有关部署，组织全县2、3家企业开展交流；另按照第（二）批名单推进。",
                                     "（二）强化监管。"]
+
+
+def test_a_whole_municipal_notice_of_another_city_and_year() -> None:
+    from extractors.structure.parse import parse_segment
+
+    items = [blk("某市质量发展委员会办公室文件", 30, True), blk("某质委办发〔2019〕7号"),
+             blk("关于开展2019年全市“质量月”", 22, True), blk("活动的通知", 22, True), blk("各县（市）、区质量发展委员会："),
+             blk("根据《关于开展2019年全国“质量月”活动的通知》（国市监质〔2019〕160号）要求，现将有关工作通知如下："),
+             blk("一、活动主题"), blk("“不忘初心 牢记使命 坚持高质量发展”。"), blk("二、主要活动"), blk("（一）开展质量宣传"),
+             blk("1. 举办启动仪式。在市民广场举办。（牵头单位：市市场监管局）"),
+             blk("2. 开展开放日活动。向公众开放。（市市场监管局、市科技局负责）"), blk("（二）开展质量提升"),
+             blk("3. 推广质量管理方法。市工信局会同市总工会组织成果发布。"), blk("三、工作要求"), blk("（一）加强领导。要重视。"),
+             blk("附件：1．2019年全市“质量月”重点活动安排表"), blk("2．2019年“质量月”宣传口号"),
+             blk("某市质量发展委员会办公室"), blk("二〇一九年八月二十六日"), blk("附件2"), blk("2019年“质量月”宣传口号"),
+             blk("1.质量第一 诚信为本"), blk("2.共建质量强市 共享品质生活"), blk("抄送：省市场监管局。"),
+             blk("某市市场监督管理局办公室 2019年8月27日印发")]
+    notice = parse_segment(list(items))
+    m = notice.meta
+    assert (m.title, m.doc_number, m.date, m.year) == ("关于开展2019年全市“质量月”活动的通知", "某质委办发〔2019〕7号",
+                                                       "2019-08-26", 2019)
+    assert m.theme == "不忘初心 牢记使命 坚持高质量发展" and m.references == ["国市监质〔2019〕160号"]
+    assert m.attachments == ["2019年全市“质量月”重点活动安排表", "2019年“质量月”宣传口号"]
+    assert m.slogans == ["质量第一 诚信为本", "共建质量强市 共享品质生活"] and m.issuers_raw == ["某市质量发展委员会办公室"]
+    assert [o.path for o in notice.outline][-2:] == ["三", "三/（一）"]
+    assert [(a.category_raw, a.organizers_raw) for a in notice.activities] == [
+        ("开展质量宣传", "牵头单位：市市场监管局"), ("开展质量宣传", "市市场监管局、市科技局负责"),
+        ("开展质量提升", "市工信局会同市总工会")]
+
+
+def test_seal_note_on_the_signature() -> None:
+    meta = meta_of("关于开展2015年“质量月”活动的通知", "一、要求", "正文。", "某县质量技术监督局（代章）", "2015年8月25日")
+    assert meta.issuers_raw == ["某县质量技术监督局"]
+
+
+def test_the_signed_date_wins_over_a_schedule_date() -> None:
+    meta = meta_of("关于开展2021年“质量月”活动的通知", "一、活动安排", "2021年9月1日", "举行启动仪式。",
+                   "某区市场监督管理局", "2021年8月20日")
+    assert meta.date == "2021-08-20" and meta.issuers_raw == ["某区市场监督管理局"]

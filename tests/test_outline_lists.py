@@ -210,3 +210,28 @@ def test_banner_lines_after_slogans_are_not_slogans() -> None:
     part = blocks("一、要求", "正文。", "附件", "2020年全区“质量月”宣传口号", "质量第一 安全至上", "某区市场监督管理局",
                   "抄送：区委办公室。", "某区人民政府办公室 2020年8月3日印发")
     assert parse_segment(list(part)).meta.slogans == ["质量第一 安全至上"]
+
+
+def test_corpus_pdf_lists_and_signature(raw_dir: Path) -> None:
+    notice = _parse(raw_dir, "jiangsu_2010_provincial.pdf")
+    meta = notice.meta
+    assert len(meta.slogans) == 20 and "抓质量水平提升 促发展方式转变" not in meta.slogans
+    assert meta.issuers_raw[1] == "江苏省经济和信息化委员会" and len(meta.issuers_raw) == 7
+    assert meta.theme == "抓质量水平提升，促发展方式转变" and meta.references == ["国质检质联〔2010〕351号"]
+    assert [a.organizers_raw for a in notice.activities if a.organizers_raw] == [
+        "省质监局会同浙皖赣沪四省（市）质监局", "省经济和信息化委、省质监局会同有关部门；省质量协会", "省国资委、省质监局联合"]
+
+
+def test_corpus_pdf_heading_items_stay_apart_across_pages(raw_dir: Path) -> None:
+    notice = _parse(raw_dir, "cmqa_2020_industry.pdf")
+    assert [o.text for o in notice.outline][5] == "策划《机械行业“十四五”质量管理规划纲要》"
+    assert notice.embedded and len(notice.embedded[0].activities) == 5
+
+
+def test_two_forwarded_notices_each_their_own() -> None:
+    items = blocks("某局〔2018〕9号", "关于转发两份“质量月”文件的通知", "各单位：", "现转发给你们。", "附件1",
+                   "某省局关于开展2018年“质量月”活动的通知", "某省局〔2018〕30号", "一、活动主题", "附件2",
+                   "某市局2018年“质量月”活动方案", "某市局〔2018〕12号", "一、主要活动")
+    main, embedded = split_embedded(list(items))
+    assert len(main) == 5 and [e[0].text[:3] for e in embedded] == ["某省局", "某市局"]
+    assert [len(e) for e in embedded] == [3, 3], "the next attachment heading is not part of a notice"

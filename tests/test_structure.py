@@ -22,6 +22,7 @@ def blk(text: str, page: int = 1) -> Block:
     ("(三十五)加大检测", "（三十五）", "cn_paren"),
     ("1.开展宣传", "1", "arabic_dot"),
     ("12、推动攻关", "12", "arabic_dot"),
+    ("2.2020年全国“质量月”活动口号", "2", "arabic_dot"),
     ("3．强化阵地", "3", "arabic_dot"),
     ("（2）组织培训", "（2）", "arabic_paren"),
     ("①开展", "①", "circled"),

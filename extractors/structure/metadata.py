@@ -1,4 +1,11 @@
-"""Document metadata from the paragraph stream: doc number, title, date, issuers, references."""
+"""Document metadata from one notice's paragraph stream, raw values as written.
+
+title (wrapped title-font lines; absent → the cover letter's 《…》), doc_number (〔〕, no
+spaces), date (the 成文日期 line under the signature, not the 印发 date), issuers_raw (the
+signature's body names; unsigned → the doc number's issuer abbreviation), references,
+attachments, theme (活动主题 section or …主题是：X), slogans (口号 lists), campaign year.
+Canonical issuers, level and region are the normalizers' job.
+"""
 
 from __future__ import annotations
 
@@ -83,7 +90,7 @@ def is_date_line(text: str) -> bool:
 
 def is_org_line(text: str) -> bool:
     """A signature line: one or more body names separated by spaces, nothing else."""
-    tokens = text.split()
+    tokens = re.sub(r"[（(](?:代?章|印|盖章)[）)]", "", text).split()
     return bool(tokens) and len(squash(text)) <= 90 and all(ORG_TOKEN.match(t) for t in tokens)
 
 
@@ -92,7 +99,7 @@ def extract_meta(blocks: list[Block], outline: list[OutlineItem] | None = None) 
     meta = DocumentMeta()
     meta.doc_number = find_doc_number(blocks[:10])
     meta.title = find_title(blocks)
-    date_idx = next((i for i, b in enumerate(blocks) if is_date_line(b.text)), None)
+    date_idx = signed_date_index(blocks)
     if date_idx is not None:
         meta.date = parse_date(blocks[date_idx].text)
     meta.issuers_raw = signature(blocks, date_idx, outline) or _abbrev_issuer(meta.doc_number)
@@ -103,6 +110,14 @@ def extract_meta(blocks: list[Block], outline: list[OutlineItem] | None = None) 
     meta.slogans = slogans(blocks, slogan_regions(blocks, meta.attachments), meta.theme)
     meta.year = campaign_year(meta)
     return meta
+
+
+def signed_date_index(blocks: list[Block]) -> int | None:
+    """The 成文日期: the first date line right under a signature line, else the first date line."""
+    dates = [i for i, b in enumerate(blocks) if is_date_line(b.text)]
+    signed = [i for i in dates if i > 0 and is_org_line(blocks[i - 1].text)]
+    found = signed or dates
+    return found[0] if found else None
 
 
 def find_doc_number(head: list[Block]) -> str | None:
@@ -182,7 +197,7 @@ def signature(blocks: list[Block], date_idx: int | None, outline: list[OutlineIt
                 if not is_org_line(t):
                     break
                 lines.append(t)
-    return [tok for line in lines for tok in line.split()]
+    return [tok for line in lines for tok in re.sub(r"[（(](?:代?章|印|盖章)[）)]", "", line).split()]
 
 
 def _after_last_item(blocks: list[Block], outline: list[OutlineItem]) -> int:
@@ -219,7 +234,7 @@ def find_theme(blocks: list[Block], outline: list[OutlineItem]) -> str | None:
 
 
 def _clean_theme(text: str) -> str:
-    return re.sub(r"\s+", " ", text.replace("*", "")).strip().strip("“”\"").rstrip("。；;").strip()
+    return re.sub(r"\s+", " ", text.replace("*", "")).strip(" “”\"。；;")
 
 
 def campaign_year(meta: DocumentMeta) -> int | None:

@@ -36,19 +36,33 @@ def is_title_text(text: str) -> bool:
 
 
 def split_embedded(items: list[BlockItem]) -> tuple[list[BlockItem], list[list[BlockItem]]]:
-    """Cut a forwarded notice out of the stream: an attachment heading followed, within two
-    blocks, by a title line and then a line that is only a doc number."""
+    """Cut forwarded notices out of the stream: an attachment heading (or the forwarding
+    letter's date) followed by a title line and then a line that is only a doc number.
+    Each embedded notice runs up to the next one."""
+    starts: list[int] = []
     dated = False
     for i, item in enumerate(items):
         if not isinstance(item, Block):
             continue
         head = ATTACH_HEAD.match(item.text) is not None
-        if head or dated:
+        if (head or dated) and (not starts or i > starts[-1] + 1):
             start = _embedded_title(items, i + 1 if head else i)
-            if start is not None:
-                return items[:start], [items[start:]]
+            if start is not None and start not in starts:
+                starts.append(start)
+                dated = False
+                continue
         dated = dated or bool(DATE_LINE.match(item.text))
-    return items, []
+    if not starts:
+        return items, []
+    bounds = starts + [len(items)]
+    return items[:starts[0]], [_trim_heads(items[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)]
+
+
+def _trim_heads(part: list[BlockItem]) -> list[BlockItem]:
+    """Drop the next attachment's heading (附件2) left at the end of a part."""
+    while part and isinstance(part[-1], Block) and ATTACH_HEAD.match(part[-1].text) and len(part) > 1:
+        part = part[:-1]
+    return part
 
 
 def _embedded_title(items: list[BlockItem], first: int) -> int | None:
