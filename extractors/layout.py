@@ -33,18 +33,11 @@ READERS: dict[SourceFormat, tuple[str, ReaderFn]] = {
     SourceFormat.TEXT: (f"text/{TEXT_READER_VERSION}", read_text),
 }
 MAX_FILE_BYTES = 512 * 1024 * 1024
-_BINARY_FORMATS = frozenset((SourceFormat.PDF, SourceFormat.DOCX, SourceFormat.DOC, SourceFormat.OFD))
 
 
 def register_reader(fmt: SourceFormat, name: str, fn: ReaderFn) -> None:
     """Plug in a reader (DOC, HTML, OFD, text, OCR) without touching the dispatcher."""
     READERS[fmt] = (name, fn)
-
-
-def _renamed_text(found: SourceFormat, declared: SourceFormat | None) -> bool:
-    """Plain text under a binary document extension is a renamed or error file, never a document
-    (other mismatches, such as HTML saved as .doc or DOCX named .doc, are read by content)."""
-    return found == SourceFormat.TEXT and declared in _BINARY_FORMATS
 
 
 def file_sha256(path: Path) -> str:
@@ -77,12 +70,6 @@ def _read(path: Path, sha256: str | None) -> tuple[LayoutDocument, list[str]]:
     if detection.format not in READERS:
         raise UnsupportedFormatError(f"no reader installed for {detection.format.value}",
                                      value=detection.format.value)
-    if _renamed_text(detection.format, detection.declared):
-        raise BadInputError(
-            f"extension says {detection.declared}, but the content is plain text: not a real "
-            f"{detection.declared} file", code="extract.format_mismatch",
-            value=str(detection.format), expected=f"a {detection.declared} file",
-        )
     reader_name, reader = READERS[detection.format]
     pages, warnings = reader(path)
     if detection.mismatch:

@@ -10,7 +10,7 @@ import extractors.readers.pdf_ocr as pdf_ocr
 from extractors import read_layout
 from extractors.readers.ocr import ocr_available
 from extractors.readers.scan_text import clean_line, normalise_sizes, ocr_chars
-from schemas import Table, TextLine
+from schemas import BBox, Table, TextLine
 
 needs_ocr = pytest.mark.skipif(not ocr_available(), reason="OCR extra (rapidocr-onnxruntime, opencv) not installed")
 
@@ -45,10 +45,18 @@ def test_page_numbers_read_as_yi_are_restored() -> None:
     assert clean_line("一、活动主题") == "一、活动主题"
 
 
-def test_ocr_line_sizes_snap_to_shared_values() -> None:
-    lines = [TextLine(text=str(i), page=1, font_size=s) for i, s in enumerate((15.2, 15.9, 16.4, 28.0, 29.1))]
-    normalise_sizes(lines)
-    assert [ln.font_size for ln in lines] == [15.9, 15.9, 15.9, 29.1, 29.1]
+def _line(text: str, width: float, height: float) -> TextLine:
+    return TextLine(text=text, page=1, bbox=BBox(x0=80, top=100, x1=80 + width, bottom=100 + height))
+
+
+def test_ocr_line_sizes_from_advance_snap_to_body_and_title() -> None:
+    body = [_line("质量发展纲要实施方案", w, h) for w, h in ((158, 14.4), (162, 18.2), (165, 16.3))]
+    title = _line("相城区质量强区工作2017年行动计划", 16 * 22, 21)  # 14 CJK + 4 digits = 16 units
+    short = _line("实施。", 40, 20.6)  # too few characters: height-based, noisy
+    normalise_sizes([*body, title, short])
+    sizes = {ln.font_size for ln in body} | {short.font_size}
+    assert len(sizes) == 1 and 15.8 <= sizes.pop() <= 16.5  # type: ignore[operator]
+    assert title.font_size == 22.0
 
 
 @pytest.mark.slow
@@ -65,3 +73,8 @@ def test_scanned_table_page_becomes_a_spanned_table(raw_dir: Path) -> None:
     category = grid[5][1]
     assert category is not None and category.row_span == 11 and category.text == "质量宣传"
     assert [grid[r][0].text for r in range(1, 12)] == [str(n) for n in range(13, 24)]  # type: ignore[union-attr]
+
+
+def test_half_width_punctuation_next_to_chinese_becomes_full_width() -> None:
+    assert clean_line("（区市场监管局牵头,各成员单位配合)") == "（区市场监管局牵头，各成员单位配合）"
+    assert clean_line("2017-2020 (draft), v1.2") == "2017-2020 (draft), v1.2"

@@ -23,7 +23,9 @@ from extractors.readers.scan_text import clean_line, normalise_sizes, ocr_chars
 from schemas import Page, TextLine
 
 OCR_READER_VERSION = "1"
-_LOCK = threading.Lock()  # one OCR at a time: the engine already uses every core
+# One OCR at a time: the engine already uses every core, and PDFium (pypdfium2) must never be
+# called from two threads at once. Every pypdfium2 use in the readers holds this lock.
+PDFIUM_LOCK = threading.RLock()
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,10 @@ class OcrSettings:
     render_dpi: float = 200.0
     min_image_dpi: float = 140.0  # embedded scans below this are rendered instead
     min_score: float = 0.5
+    # Box margin of the text detector. RapidOCR's default 1.6 cuts boxes so tight that the
+    # recogniser sometimes drops a line's first character (竣工… read as 工…); 1.8 keeps it.
+    # (Passed on every call: RapidOCR resets it to 1.6 whenever call keywords are given.)
+    det_unclip_ratio: float = 1.8
     deskew: bool = True
     scan: Any = field(default=None)  # ScanSettings; None = defaults
 
@@ -72,12 +78,13 @@ def ocr_pages(path: Path, numbers: list[int], settings: OcrSettings | None = Non
 
     settings = settings or OcrSettings()
     out: dict[int, Page] = {}
-    pdf = pdfium.PdfDocument(str(path))
-    try:
-        for n in numbers:
-            out[n] = ocr_page(pdf[n - 1], n, settings)
-    finally:
-        pdf.close()
+    with PDFIUM_LOCK:
+        pdf = pdfium.PdfDocument(str(path))
+        try:
+            for n in numbers:
+                out[n] = ocr_page(pdf[n - 1], n, settings)
+        finally:
+            pdf.close()
     pages = list(out.values())
     normalise_sizes([ln for p in pages for ln in p.lines])
     return out
@@ -99,13 +106,16 @@ def ocr_page(page: Any, number: int, settings: OcrSettings) -> Page:
     boxes = [(int(g.xs[0]) - pad, int(g.ys[0]) - pad, int(g.xs[-1]) + pad, int(g.ys[-1]) + pad) for g in found]
     clean = si.erase(gray, [(max(0, x0), max(0, y0), x1, y1) for x0, y0, x1, y1 in boxes], horiz, vert)
     grids = [_to_points(g, scale) for g in found]
-    with _LOCK:
-        result, _ = _engine()(clean, use_cls=False, return_word_box=True)
+    result, _ = _engine()(clean, use_cls=False, return_word_box=True, unclip_ratio=settings.det_unclip_ratio,
+                          box_thresh=0.5, text_score=settings.min_score)
     chars = [_char_to_points(c, scale) for c in ocr_chars(result or [], settings.min_score)]
     items = place_items(chars, grids, number)
     for item in items:
         if isinstance(item, TextLine):
             item.text = clean_line(item.text)
+        else:
+            for cell in item.cells:
+                cell.text = "\n".join(clean_line(t) for t in cell.text.split("\n"))
     return Page(number=number, width=width, height=height, items=items, ocr=True)
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from extractors.readers.ocr import OCR_READER_VERSION, needs_ocr_error, ocr_available, ocr_pages
+from extractors.readers.ocr import OCR_READER_VERSION, PDFIUM_LOCK, needs_ocr_error, ocr_available, ocr_pages
 from extractors.readers.pdf import PDF_READER_VERSION, read_pdf
 from schemas import Page
 
@@ -43,12 +43,13 @@ def image_only_pages(path: Path, candidates: list[Page]) -> list[int]:
     """Which of the text-less pages carry an image (blank pages do not need OCR)."""
     if not candidates:
         return []
-    pdf = pdfium.PdfDocument(str(path))
-    try:
-        return [p.number for p in candidates
-                if any(o.type == pdfium_c.FPDF_PAGEOBJ_IMAGE for o in pdf[p.number - 1].get_objects(max_depth=2))]
-    finally:
-        pdf.close()
+    with PDFIUM_LOCK:
+        pdf = pdfium.PdfDocument(str(path))
+        try:
+            return [p.number for p in candidates
+                    if any(o.type == pdfium_c.FPDF_PAGEOBJ_IMAGE for o in pdf[p.number - 1].get_objects(max_depth=2))]
+        finally:
+            pdf.close()
 
 
 def _ranges(numbers: list[int]) -> str:

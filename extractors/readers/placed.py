@@ -15,8 +15,13 @@ from schemas import BBox, Table, TableCell, TextLine
 _BOLD_WORDS = ("bold", "heavy", "black", "hei", "sans")
 
 
+def _latin(ch: str) -> bool:
+    return ord(ch) < 0x2E80
+
+
 def join_chars(chars: list[Char]) -> str:
-    """Join one line's chars; a printed space or a gap wider than a third of a char is one space."""
+    """Join one line's chars; a printed space, or a gap wider than a third of a char between two
+    Latin letters/digits, is one space (gaps between Chinese characters are justification)."""
     out: list[str] = []
     prev: Char | None = None
     for c in chars:
@@ -24,7 +29,8 @@ def join_chars(chars: list[Char]) -> str:
             if out and out[-1] != " ":
                 out.append(" ")
             continue
-        if prev is not None and out and out[-1] != " " and c.x0 - prev.x1 > 0.3 * max(c.size, 1.0):
+        gap = prev is not None and c.x0 - prev.x1 > 0.3 * max(c.size, 1.0)
+        if gap and prev is not None and _latin(prev.text) and _latin(c.text) and out and out[-1] != " ":
             out.append(" ")
         out.append(c.text)
         prev = c

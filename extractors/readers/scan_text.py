@@ -20,10 +20,18 @@ OCR_FONT = "ocr"
 _PAGE_NUMBER = re.compile(r"^\s*[一—\-－–_~]+\s*(\d{1,4})\s*[一—\-－–_~]+\s*$")
 
 
+_FULL_WIDTH = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "!": "！", "?": "？"}
+_HALF_PUNCT = re.compile(r"(?<=[\u2e80-\uffff])[,;:()!?]|[,;:()!?](?=[\u2e80-\uffff])")
+
+
 def clean_line(text: str) -> str:
-    """Undo OCR confusions that would defeat the structure parsers (a page number read as 一2一)."""
+    """Undo OCR confusions that would defeat the structure parsers: a page number read as
+    一2一, and half-width punctuation next to Chinese text (（区市场监管局牵头，…配合) read
+    with ASCII brackets and commas)."""
     m = _PAGE_NUMBER.match(text)
-    return f"— {m.group(1)} —" if m else text
+    if m:
+        return f"— {m.group(1)} —"
+    return _HALF_PUNCT.sub(lambda p: _FULL_WIDTH[p.group(0)], text)
 
 
 def _bounds(quad: Sequence[Sequence[float]]) -> tuple[float, float, float, float]:
@@ -55,7 +63,7 @@ def _split_word(word: str, box: tuple[float, float, float, float], line: tuple[f
     word = word.strip()
     if not word:
         return []
-    weights = [2.0 if ord(ch) > 0x2E80 else 1.0 for ch in word]
+    weights = [2.0 if _is_cjk(ch) else 1.0 for ch in word]
     unit = (box[2] - box[0]) / sum(weights)
     x = box[0]
     out = []
@@ -65,18 +73,62 @@ def _split_word(word: str, box: tuple[float, float, float, float], line: tuple[f
     return out
 
 
-def normalise_sizes(lines: list[TextLine], tolerance: float = 0.12) -> None:
-    """Snap each line's font size to the median of its cluster (sizes within ``tolerance``
-    relative of their neighbour in sorted order form a cluster). Mutates the lines."""
-    sized = sorted((ln for ln in lines if ln.font_size), key=lambda ln: ln.font_size or 0.0)
+def _is_cjk(ch: str) -> bool:
+    return ord(ch) > 0x2E80
+
+
+def _advance(line: TextLine) -> float | None:
+    """Width per character unit (Latin = half a unit) when the line has 4+ Chinese characters:
+    Chinese glyphs are square and set solid, so this is the font size, far steadier than the
+    OCR box height, which wobbles by 10-15 % from line to line."""
+    text = line.text.replace(" ", "")
+    if line.bbox is None or sum(1 for ch in text if _is_cjk(ch)) < 4:
+        return None
+    return line.bbox.width / sum(1.0 if _is_cjk(ch) else 0.5 for ch in text)
+
+
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[len(ordered) // 2]
+
+
+def normalise_sizes(lines: list[TextLine], body_tolerance: float = 0.12, tolerance: float = 0.08,
+                    height_tolerance: float = 0.35) -> None:
+    """Give OCR'd lines comparable font sizes (mutates them). Sizes come from the advance where
+    there is one, else from the box height scaled by the document's height/advance ratio. Sizes
+    within ``body_tolerance`` of the body size (the median) become exactly the body size
+    (``height_tolerance`` for the noisier height-based sizes of short lines); the rest are
+    snapped to the median of clusters seeded at their smallest member."""
+    advances = {id(ln): a for ln in lines if (a := _advance(ln)) is not None}
+    boxed = [ln for ln in lines if ln.bbox is not None]
+    if not boxed:
+        return
+    if advances:
+        body = _median(list(advances.values()))
+        ratio = _median([ln.bbox.height for ln in boxed if id(ln) in advances]) / body  # type: ignore[union-attr]
+    else:
+        body, ratio = _median([ln.bbox.height for ln in boxed]), 1.0  # type: ignore[union-attr]
+    for ln in boxed:
+        ln.font_size = advances.get(id(ln)) or ln.bbox.height / ratio  # type: ignore[union-attr]
+    def is_body(ln: TextLine) -> bool:
+        return abs((ln.font_size or 0.0) / body - 1) <= (body_tolerance if id(ln) in advances else height_tolerance)
+
+    _snap([ln for ln in boxed if not is_body(ln)], tolerance)
+    for ln in boxed:
+        if is_body(ln):
+            ln.font_size = round(body, 2)
+
+
+def _snap(lines: list[TextLine], tolerance: float) -> None:
+    sized = sorted(lines, key=lambda ln: ln.font_size or 0.0)
     clusters: list[list[TextLine]] = []
     for ln in sized:
         size = ln.font_size or 0.0
-        if clusters and size <= (clusters[-1][-1].font_size or 0.0) * (1 + tolerance):
+        if clusters and size <= (clusters[-1][0].font_size or 0.0) * (1 + tolerance):
             clusters[-1].append(ln)
         else:
             clusters.append([ln])
     for cluster in clusters:
-        median = cluster[len(cluster) // 2].font_size
+        median = round(_median([ln.font_size or 0.0 for ln in cluster]), 2)
         for ln in cluster:
             ln.font_size = median
