@@ -1,9 +1,11 @@
-"""Find input files: a folder (recursively), single files, or a list file of paths."""
+"""Find input files: a folder (recursively), single files, or a list file of paths / file:// URLs."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import UTC, date, datetime
 from pathlib import Path
+from urllib.parse import unquote, urlparse
 
 SKIP_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
 
@@ -25,14 +27,48 @@ def discover(sources: Iterable[str | Path]) -> list[Path]:
 
 
 def read_list_file(path: Path) -> list[Path]:
-    """A text file with one path per line (# comments allowed), relative to the list file."""
+    """A text file with one path or file:// URL per line (# comments allowed), relative to the list file.
+
+    Only already-downloaded files: any other URL scheme is an error naming the line.
+    """
     out: list[Path] = []
-    for line in path.read_text("utf-8").splitlines():
+    for number, line in enumerate(path.read_text("utf-8-sig").splitlines(), start=1):
         line = line.strip()
         if line and not line.startswith("#"):
-            p = Path(line)
+            p = _list_entry(line, path, number)
             out.append(p if p.is_absolute() else path.parent / p)
     return out
+
+
+def _list_entry(line: str, list_file: Path, number: int) -> Path:
+    if "://" not in line:
+        return Path(line)
+    url = urlparse(line)
+    if url.scheme != "file":
+        raise ValueError(f"{list_file}:{number}: {line!r} is a {url.scheme}:// URL; expected a local path or "
+                         "a file:// URL of an already-downloaded file (qmetl does not fetch)")
+    return Path(unquote(url.path))
+
+
+def parse_since(value: str) -> datetime:
+    """``YYYY-MM-DD`` or an ISO date-time (naive = UTC) into an aware datetime."""
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise ValueError(f"--since {value!r}: expected a date like 2020-09-01 or 2020-09-01T08:00") from None
+    if isinstance(parsed, date) and parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed
+
+
+def modified_since(files: Iterable[Path], since: datetime | None) -> tuple[list[Path], list[Path]]:
+    """Split ``files`` into (modified at or after ``since``, older); everything is new without ``since``."""
+    files = list(files)
+    if since is None:
+        return files, []
+    cutoff = since.timestamp()
+    new = [f for f in files if f.stat().st_mtime >= cutoff]
+    return new, [f for f in files if f.stat().st_mtime < cutoff]
 
 
 def _wanted(f: Path, root: Path) -> bool:

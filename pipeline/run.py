@@ -17,7 +17,7 @@ from normalizers.orgs import load_registry
 from pipeline.config import Settings, load_settings
 from pipeline.discover import discover
 from pipeline.process import FileOutcome
-from pipeline.report import RunSummary, render_text, summarize
+from pipeline.report import RunSummary, organization_count, render_text, summarize
 from schemas import ErrorKind, StageError
 
 
@@ -41,7 +41,8 @@ def absolute(path: str | Path) -> Path:
 
 
 def finish(settings: Settings, load_id: str, sources: Sequence[str], outcomes: list[FileOutcome],
-           seconds: float) -> RunSummary:
+           seconds: float, organizations_before: int | None = None) -> RunSummary:
+    """Withdrawals, organization links, the summary (organizations added since ``organizations_before``)."""
     engine = get_engine(settings.db)
     present = {o.path for o in outcomes}
     withdrawn = []
@@ -49,7 +50,8 @@ def finish(settings: Settings, load_id: str, sources: Sequence[str], outcomes: l
         if Path(src).is_dir():
             withdrawn += mark_withdrawn(engine, present, under=str(absolute(src)) + os.sep)
     sync_organizations(engine, load_registry())  # links and descriptions for bodies met in this run
-    summary = summarize(load_id, outcomes, len(withdrawn), seconds)
+    added = 0 if organizations_before is None else organization_count(engine) - organizations_before
+    summary = summarize(load_id, outcomes, len(withdrawn), seconds, added)
     status = "failed" if summary.failed else "success"
     finish_run(engine, load_id, status, summary.model_dump())
     return summary

@@ -22,7 +22,6 @@ from typing import Any
 import pandas as pd
 import pytest
 from sqlalchemy import inspect
-from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
@@ -586,8 +585,6 @@ def _postgres_url(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.mark.postgres
-@pytest.mark.xfail(raises=DataError, strict=False,
-                   reason="main: EXTRACTOR_VERSION is longer than documents.extractor_version VARCHAR(40) on PostgreSQL")
 def test_views_examples_and_read_only_on_postgres(request: pytest.FixtureRequest, raw_dir: Path,
                                                   tmp_path: Path) -> None:
     from loaders.tabular import ReadOnlyError

@@ -31,6 +31,7 @@ def test_taxonomy_has_the_seven_codes_with_spec_descriptions() -> None:
     ("质量宣传", "publicity"), ("二、质量 提升", "improvement"), ("（三）质量监管：", "supervision"),
     ("质量惠民", "consumer"), ("广泛开展社会宣传", "publicity"), ("发挥企业主体作用", "improvement"),
     ("质量宣传类", "publicity"), ("一、质量监管活动（12项）", "supervision"), ("群众性质量活动", "mass_activity"),
+    ("（四）质量技术服务活动", "assistance"), ("二、QC小组活动", "mass_activity"), ("三、表彰奖励", "recognition"),
 ])
 def test_known_labels_map_through_the_table(label: str, code: str) -> None:
     prior, mapped = label_prior(label, load_lexicon())
@@ -79,6 +80,29 @@ def test_content_evidence_decides(label: str | None, content: str, code: str) ->
 
 # Items written for this test in the style of other cities' and years' notices (not corpus text).
 OTHER_NOTICES = [
+    (None, '开展“质量兴市”成果巡回展览', 'publicity'),
+    (None, '在《南京日报》开设质量月专栏，宣传质量工作成效', 'publicity'),
+    (None, '组织开展全市质量工作现场经验交流会', 'improvement'),
+    (None, '开展计量惠民进社区活动，为居民免费检定血压计', 'consumer'),
+    (None, '开展加油站计量专项检查', 'supervision'),
+    (None, '组织企业参加全国质量管理小组代表会议', 'mass_activity'),
+    (None, '开展出口企业质量提升帮扶活动', 'assistance'),
+    (None, '开展“万家企业质量诚信承诺”活动', 'improvement'),
+    ('质量监管', '对流通领域商品质量进行抽样检验', 'supervision'),
+    (None, '开展眼镜制配场所计量监督检查', 'supervision'),
+    (None, '组织质量专家深入中小企业开展质量诊断', 'assistance'),
+    (None, '举办卓越绩效模式培训班', 'assistance'),
+    (None, '推行首席质量官制度，推动企业建立质量责任体系', 'improvement'),
+    (None, '开展全国“质量月”企业质量诚信倡议活动', 'publicity'),
+    (None, '组织2014年度市长质量奖申报和评审', 'recognition'),
+    (None, '开展用户满意服务明星企业评选', 'recognition'),
+    (None, '开展“青年质量安全示范岗”创建活动', 'mass_activity'),
+    (None, '组织开展“12365”质量投诉热线宣传，受理群众质量投诉', 'consumer'),
+    (None, '开展农村市场假冒伪劣商品专项整治', 'supervision'),
+    (None, '举办质量发展论坛', 'publicity'),
+    (None, '开展职工合理化建议征集活动', 'mass_activity'),
+    (None, '为小微企业免费提供检验检测服务', 'assistance'),
+    (None, '组织开展全省技术标准创新奖评审', 'recognition'),
     ('质量宣传', '在市民广场举办2013年“质量月”活动启动仪式', 'publicity'),
     ('质量宣传', '利用电视、广播、报纸等媒体开展质量月系列报道', 'publicity'),
     (None, '开展“质量开放日”活动，组织市民参观检验检测实验室', 'publicity'),
@@ -208,3 +232,26 @@ def test_category_data_is_part_of_the_normalizer_version() -> None:
     from normalizers.normalize import NORMALIZER_VERSION
 
     assert data_hash() in NORMALIZER_VERSION and len(NORMALIZER_VERSION) <= 40  # the store's column width
+
+
+def test_categories_table_carries_the_spec_descriptions(sqlite_url: str) -> None:
+    from sqlalchemy.orm import Session
+
+    from loaders.db import get_engine, upgrade
+    from loaders.models import Category
+    from loaders.store import sync_categories
+
+    upgrade(sqlite_url)
+    sync_categories(get_engine(sqlite_url), category_table())
+    with Session(get_engine(sqlite_url)) as s:
+        rows = {c.code: (c.name_zh, c.description) for c in s.query(Category)}
+    assert set(rows) == CODES
+    assert rows["mass_activity"] == ("群众性质量活动", "QC groups, skill contests, worker campaigns, 合理化建议, youth programmes")
+
+
+def test_explain_shows_the_cues(capsys: pytest.CaptureFixture[str]) -> None:
+    from normalizers.categories.evaluate import explain
+
+    explain("组织首届质量奖颁奖", "质量宣传", None)
+    out = capsys.readouterr().out
+    assert out.startswith("recognition (classifier); label → publicity") and "颁奖→recognition" in out

@@ -95,3 +95,27 @@ def test_headerless_table_after_other_text_is_not_merged(tmp_path: Path) -> None
     other = [["1", "市质量办", "李四", "0512-1", "x@y.cn"]]
     acts = _acts(make_docx(tmp_path / "a.docx", [(TITLE, T1, True), ("附件2 联系人名单", other, False)]))
     assert len(acts) == 2
+
+
+def test_caption_row_inside_the_table_and_section_rows(tmp_path: Path) -> None:
+    """A title as the table's first row, section rows (一、…) across the table, a closing note."""
+    head = ["序号", "活动内容", "牵头单位", "时间"]
+    rows = [["2019年质量月活动安排表", LEFT, LEFT, LEFT], head,
+            ["一、质量宣传", LEFT, LEFT, LEFT], ["1", "举办启动仪式", "市局", "9月"], ["2", "开展知识竞赛", "市总工会", "9月"],
+            ["二、质量监管", LEFT, LEFT, LEFT], ["3", "开展专项检查", "市局", "全月"],
+            ["注：活动时间以实际为准。", LEFT, LEFT, LEFT]]
+    cont = [["2019年质量月活动安排表（续）", LEFT, LEFT, LEFT], head, ["4", "开展产品抽查", "市局", "9月"]]
+    acts = _acts(make_docx(tmp_path / "a.docx", [(None, rows, False), (None, cont, False)]))
+    assert [(a.seq, a.category_raw) for a in acts] == [(1, "质量宣传"), (2, "质量宣传"), (3, "质量监管"),
+                                                       (4, "质量监管")]
+    assert all("注" not in a.content for a in acts)
+
+
+def test_same_header_under_a_new_heading_is_another_table(tmp_path: Path) -> None:
+    """附件2 (or 二、…) between two tables with the same header: the second one's blank 类别
+    does not inherit the first table's span."""
+    t2 = [H, ["1", "", "组织县级活动", "县局", "9月"]]
+    acts = _acts(make_docx(tmp_path / "a.docx", [(TITLE, T1, True), ("附件2", t2, True)]))
+    assert [a.content for a in acts][-1] == "组织县级活动" and acts[-1].category_raw is None
+    acts = _acts(make_docx(tmp_path / "b.docx", [(TITLE, T1, True), (TITLE, t2, True)]))
+    assert acts[-1].category_raw == "宣传", "the same title again is a continuation"

@@ -14,7 +14,7 @@ from extractors import read_layout
 from extractors.structure.blocks import build_blocks
 from extractors.structure.tables import table_activities
 from schemas import Activity, Table
-from tests.synth_tables import UP, PdfPage, make_pdf
+from tests.synth_tables import LEFT, UP, PdfPage, make_pdf
 
 pytest.importorskip("reportlab")
 
@@ -193,3 +193,24 @@ def test_blank_cell_below_text_keeps_the_span_when_the_next_page_repeats_it(tmp_
     acts = _read(tmp_path, [p1, p2])
     assert [a.category_raw for a in acts] == ["质量宣传"] * 5 + ["质量监管"]
     assert [a.project for a in acts[3:5]] == ["树立质量标杆"] * 2
+
+
+def test_caption_and_section_rows_drawn_across_the_table(tmp_path: Path) -> None:
+    head = ["序号", "活动内容", "牵头单位", "时间"]
+    widths = [40.0, 300.0, 150.0, 80.0]
+    page = PdfPage(header=None, rows=[
+        ["2019年质量月活动安排表", LEFT, LEFT, LEFT], head, ["（一）质量宣传", LEFT, LEFT, LEFT],
+        ["1", "举办启动仪式", "市局", "9月"], ["（二）质量监管", LEFT, LEFT, LEFT], ["2", "开展专项检查", "市局", "全月"]])
+    acts = _read(tmp_path, [page], widths)
+    assert [(a.seq, a.category_raw, a.content) for a in acts] == [(1, "质量宣传", "举办启动仪式"),
+                                                                  (2, "质量监管", "开展专项检查")]
+
+
+def test_page_with_columns_merged_on_every_row_still_continues(tmp_path: Path) -> None:
+    """Page 2 has no header and 责任单位/时间 merged on every row: fewer rulings, same grid."""
+    p2 = PdfPage(rows=[["4", "", "", "组织质量奖评审", "市质量办（9月）", LEFT],
+                       ["5", "质量监管", "强化执法检查", "开展电梯安全专项检查", "市质监局（全月）", LEFT]])
+    acts = _read(tmp_path, [_page1(), p2])
+    assert [a.seq for a in acts] == [1, 2, 3, 4, 5]
+    assert (acts[3].category_raw, acts[3].organizers_raw, acts[3].time) == ("质量宣传", "市质量办（9月）", None)
+    assert acts[4].category_raw == "质量监管"

@@ -149,3 +149,9 @@ def test_merged_seq_at_a_break_is_not_a_split_row() -> None:
     t2 = Table(page=2, n_rows=2, n_cols=3, cells=_cells([head, ["", "讲座", "区局"]], 2))
     acts = table_activities([t1, t2])
     assert [a.content for a in acts] == ["宣传周", "论坛", "讲座"]
+
+
+def test_printed_seq_with_punctuation_is_kept() -> None:
+    rows = [["序号", "活动内容"], ["1.", "启动仪式"], ["（2）", "知识竞赛"], ["", "质量论坛"]]
+    acts = table_activities([Table(page=1, n_rows=4, n_cols=2, cells=_cells(rows, 1))])
+    assert [a.seq for a in acts] == [1, 2, 3], "a missing 序号 falls back to the position"

@@ -19,6 +19,9 @@ from dataclasses import dataclass, field
 from schemas import BBox, Table, TableCell
 
 SPAN_FIELDS = ("category_raw", "project")
+ORDINAL = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、．.]|[（(]\s*[一二三四五六七八九十\d]+\s*[）)]|\d{1,2}\s*[、．.])")
+NOTE = re.compile(r"^\s*(?:注|备注|说明|附注|填表说明)\s*\d*\s*[:：.．、]")
+CONTINUED_ONLY = re.compile(r"[（(]?续(?:表|上表|前表)?[）)]?[:：]?")
 
 
 @dataclass
@@ -28,6 +31,7 @@ class Row:
     pages: list[int]
     bbox: BBox | None = None
     merged: set[int] = field(default_factory=set)  # columns whose cell spans several rows here
+    section: str | None = None  # label of the section row (one cell across the table) above
 
 
 @dataclass
@@ -38,6 +42,7 @@ class LogicalTable:
     spans: list[str] = field(default_factory=list)  # span id → text
     alias: dict[int, int] = field(default_factory=dict)  # a settled pending span → the span it joined
     pending: dict[int, tuple[int, int | None]] = field(default_factory=dict)  # col → (span, fallback)
+    section: str | None = None
 
     def resolve(self, sid: int | None) -> int | None:
         while sid is not None and sid in self.alias:
@@ -155,8 +160,9 @@ def _peel_fused_header(logical: LogicalTable, frag: _Fragment) -> None:
             frag.overrides[(cell.row, cell.col)] = stripped[c]
 
 
-def _cell_text(cell: TableCell | None, frag: _Fragment, logical: LogicalTable) -> str:
-    if cell is None:
+def _cell_text(cell: TableCell | None, col: int, frag: _Fragment, logical: LogicalTable) -> str:
+    """The text a cell gives the row at column ``col``: a cell merged across columns gives it once."""
+    if cell is None or col != cell.col:
         return ""
     key = (cell.row, cell.col)
     if key in frag.overrides:
@@ -171,8 +177,11 @@ def _append_fragment(logical: LogicalTable, frag: _Fragment, prev_open: bool) ->
     first = True
     for r in range(frag.skip, frag.table.n_rows):
         cells = grid[r]
-        texts = [_cell_text(c, frag, logical) for c in cells]
+        texts = [_cell_text(cell, c, frag, logical) for c, cell in enumerate(cells)]
         if not any(_norm(t) for t in texts):
+            continue
+        if is_banner(cells):
+            _section_row(logical, texts[0])
             continue
         top = frag.continuation and first and bool(logical.rows)
         first = False
@@ -180,9 +189,23 @@ def _append_fragment(logical: LogicalTable, frag: _Fragment, prev_open: bool) ->
             _join_split_row(logical, frag, cells, texts, r)
             continue
         row = Row(values=[""] * len(cells), span_ids=[None] * len(cells), pages=[frag.table.page],
-                  bbox=_row_bbox(cells), merged={c for c, cell in enumerate(cells) if cell and cell.row_span > 1})
+                  bbox=_row_bbox(cells), merged={c for c, cell in enumerate(cells) if cell and cell.row_span > 1},
+                  section=logical.section)
         _fill_row(logical, frag, row, cells, texts, top)
         logical.rows.append(row)
+
+
+def is_banner(cells: list[TableCell | None]) -> bool:
+    """One cell across the whole row: a caption, a section label or a note, not a data row."""
+    return len(cells) >= 2 and cells[0] is not None and all(c is cells[0] for c in cells)
+
+
+def _section_row(logical: LogicalTable, text: str) -> None:
+    """A row that is one cell across the table: a note (注：…, dropped) or a section label."""
+    label = text.strip()
+    if NOTE.match(label) or CONTINUED_ONLY.fullmatch(_norm(label)):
+        return
+    logical.section = ORDINAL.sub("", label, count=1).strip() or label
 
 
 def _fill_row(logical: LogicalTable, frag: _Fragment, row: Row, cells: list[TableCell | None],

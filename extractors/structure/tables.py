@@ -12,12 +12,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extractors.structure.blocks import Block, BlockItem
+from extractors.structure.blocks import MARKER_START, Block, BlockItem
 from extractors.structure.columns import extra_key, is_header_row, map_header
-from extractors.structure.table_rows import LogicalTable, Row, stitch_rows, strip_header_prefix
-from schemas import Activity, Span, Table
+from extractors.structure.table_rows import LogicalTable, Row, is_banner, stitch_rows, strip_header_prefix
+from schemas import Activity, Span, Table, TableCell
 
 TABLES_VERSION = "3"
+SEQ = re.compile(r"[（(]?(\d{1,4})[)）.．、]?")  # 序号 as printed: 3, 3., （3）
+ATTACHMENT = re.compile(r"^\s*附\s*件\s*\d*")
 CONTINUED = re.compile(r"[（(]?\s*续(?:表|上表|前表)?\s*[）)]?\s*[:：]?")
 
 
@@ -52,9 +54,15 @@ def row_texts(table: Table, r: int) -> list[str]:
 
 
 def header_rows(table: Table, settings: TableSettings = DEFAULT_SETTINGS) -> int:
-    """How many rows at the top of a fragment name columns (or are marked as header by the source)."""
+    """How many rows at the top of a fragment are its head: caption rows (one cell across the
+    table: a title inside it), then rows that name columns (or are marked as header by the source).
+    0 when no row names columns."""
+    grid = table.grid()
+    caps = 0
+    while caps < min(table.n_rows, settings.max_header_rows) and is_banner(grid[caps]):
+        caps += 1
     n = 0
-    for r in range(min(table.n_rows, settings.max_header_rows)):
+    for r in range(caps, min(table.n_rows, caps + settings.max_header_rows)):
         marked = any(c.is_header for c in table.cells if c.row == r)
         if marked or is_header_row(row_texts(table, r)):
             n = r + 1
@@ -70,6 +78,8 @@ def column_names(table: Table, n_head: int) -> list[str]:
     for c in range(table.n_cols):
         parts: list[str] = []
         for r in range(n_head):
+            if is_banner(grid[r]):
+                continue
             cell = grid[r][c]
             text = norm(cell.text) if cell is not None else ""
             if text and text not in parts:
@@ -96,8 +106,9 @@ def group_tables(items: list[BlockItem], settings: TableSettings = DEFAULT_SETTI
     titles: set[str] = set()
     for item in items:
         if isinstance(item, Table):
-            if current and _continues(current, item, gap, titles, settings):
-                current.append(item)
+            aligned = (align_columns(current[0], item, settings) or item) if current else item
+            if current and _continues(current, aligned, gap, titles, settings):
+                current.append(aligned)
             else:
                 if current:
                     groups.append(current)
@@ -111,6 +122,33 @@ def group_tables(items: list[BlockItem], settings: TableSettings = DEFAULT_SETTI
     if current:
         groups.append(current)
     return groups
+
+
+def align_columns(first: Table, nxt: Table, settings: TableSettings = DEFAULT_SETTINGS) -> Table | None:
+    """``nxt`` put on ``first``'s column grid when its rulings are a subset of first's (columns
+    merged on every row of a page leave fewer rulings), else None."""
+    if nxt.n_cols >= first.n_cols or not first.col_edges or not nxt.col_edges:
+        return None
+    fa, fb = _relative(first.col_edges), _relative(nxt.col_edges)
+    index = [_nearest(fa, x) for x in fb]
+    if any(abs(fa[j] - x) > settings.width_tolerance / len(fa) for j, x in zip(index, fb, strict=True)):
+        return None
+    if index[0] != 0 or index[-1] != len(fa) - 1:
+        return None
+    cells = [c.model_copy(update={"col": index[c.col], "col_span": index[c.col + c.col_span] - index[c.col]})
+             for c in nxt.cells]
+    x0, x1 = nxt.col_edges[0], nxt.col_edges[-1]
+    edges = [x0 + f * (x1 - x0) for f in fa]
+    return nxt.model_copy(update={"cells": cells, "n_cols": first.n_cols, "col_edges": edges})
+
+
+def _nearest(values: list[float], x: float) -> int:
+    return min(range(len(values)), key=lambda i: abs(values[i] - x))
+
+
+def _relative(edges: list[float]) -> list[float]:
+    width = (edges[-1] - edges[0]) or 1.0
+    return [(x - edges[0]) / width for x in edges]
 
 
 def _titles_before(gap: list[Block], settings: TableSettings) -> set[str]:
@@ -134,12 +172,19 @@ def _continues(run: list[Table], nxt: Table, gap: list[Block], titles: set[str],
         return False
     n_head = header_rows(first, settings)
     if n_head and (repeats_header(first, n_head, nxt) or fused_header(first, n_head, nxt)):
-        return True
+        return not any(_starts_new_part(b.text, titles, settings) for b in gap)
     if header_rows(nxt, settings):
         return False  # a different header: a different table
     if nxt.bbox is not None and last.bbox is not None and nxt.page <= last.page:
         return False  # a headerless table further down the same page is not a continuation
     return all(is_title_repeat(b.text, titles, settings) for b in gap)
+
+
+def _starts_new_part(text: str, titles: set[str], settings: TableSettings) -> bool:
+    """An attachment mark (附件2) or a numbered heading between two tables with the same header
+    starts another table, unless it already stood above the first one."""
+    marked = ATTACHMENT.match(text) or MARKER_START.match(text)
+    return bool(marked) and not is_title_repeat(text, titles, settings)
 
 
 def is_title_repeat(text: str, titles: set[str], settings: TableSettings = DEFAULT_SETTINGS) -> bool:
@@ -183,12 +228,22 @@ def _matches_header(texts: list[str], heads: list[list[str]]) -> bool:
 
 
 def repeated_header_rows(first: Table, n_head: int, frag: Table) -> int:
-    """Rows at the top of ``frag`` that repeat the first fragment's header."""
+    """Rows at the top of ``frag`` that repeat the first fragment's head (a caption may add 续表)."""
     heads = header_texts(first, n_head)
+    grid = frag.grid()
     n = 0
-    while n < min(frag.n_rows, n_head) and _matches_header(row_texts(frag, n), heads):
+    while n < min(frag.n_rows, n_head + 1):
+        if not (_matches_header(row_texts(frag, n), heads) or _repeats_caption(grid[n], heads)):
+            break
         n += 1
     return n
+
+
+def _repeats_caption(row: list[TableCell | None], heads: list[list[str]]) -> bool:
+    if not is_banner(row) or row[0] is None:
+        return False
+    rest = norm(CONTINUED.sub("", norm(row[0].text)))
+    return not rest or any(rest == norm(CONTINUED.sub("", h[0])) for h in heads if h)
 
 
 def repeats_header(first: Table, n_head: int, frag: Table) -> bool:
@@ -245,16 +300,29 @@ def _activity(logical: LogicalTable, row: Row, seq: int) -> Activity:
             values[f] = "、".join(x for x in (values[f], v) if x)
         else:
             values[f] = v
-    seq_text = norm(values.get("seq", ""))
+    _place_section(logical, row.section, values, extra)
+    printed = SEQ.fullmatch(norm(values.get("seq", "")))
     lead, co = unwrap(values.get("organizers_lead", "")), unwrap(values.get("organizers_co", ""))
     organizers_raw = lead + (f"；配合{co}" if co else "")
     return Activity(
-        seq=int(seq_text) if seq_text.isdigit() else seq, source="table",
+        seq=int(printed.group(1)) if printed else seq, source="table",
         category_raw=values.get("category_raw") or None, project=values.get("project") or None,
         content=unwrap(values.get("content", "")), organizers_raw=organizers_raw or None,
         time=unwrap(values.get("time", "")) or None, place=unwrap(values.get("place", "")) or None,
         extra=extra, span=Span(pages=row.pages, bbox=row.bbox),
     )
+
+
+def _place_section(logical: LogicalTable, section: str | None, values: dict[str, str],
+                   extra: dict[str, str]) -> None:
+    """A section row's label (一、质量宣传 across the table) fills the first span field the table lacks."""
+    if not section:
+        return
+    for f in ("category_raw", "project"):
+        if f not in logical.fields:
+            values[f] = section
+            return
+    extra["分组"] = section
 
 
 def unwrap(text: str) -> str:

@@ -19,6 +19,7 @@ PUNCT = re.compile(r"[\s，,、；;：:。.！!？?“”\"'‘’（）()《》
 ORG_LABEL = re.compile(r"(局|委|委员会|办公室|办|院|厅|部|中心|协会|商会|联合会|工会|团委|团市委|妇联|公司|集团|所|站|队|政府)$")
 ORG_CLAUSE = re.compile(r"[（(][^（）()]*(牵头|配合|负责|参与|协办|主办|承办)[^（）()]*[）)]")
 DOC_TITLE = re.compile(r"《[^《》]*》")
+CLAUSE_END = re.compile(r"[，,：:]")
 SENTENCE_END = re.compile(r"[。！？；;!?\n]")
 
 METHOD_LABEL = "label_map"
@@ -104,8 +105,9 @@ def lead_weight(lead: str, rest: str, lexicon: Lexicon) -> float:
 
 def cue_tokens(text: str, lexicon: Lexicon) -> set[str]:
     """The distinct jieba tokens of the text, plus the cue words inside longer tokens that are
-    not cues themselves (竞赛活动 → 竞赛) or across two adjacent tokens (企业|行 → 企业行) —
-    never inside a protected dictionary word (监管局 is a body, not 监管)."""
+    not cues themselves (竞赛活动 → 竞赛) or across two adjacent tokens when they end with the
+    right one (民营企业|行 → 企业行, but not 开展|示范 → 展示) — never inside a protected
+    dictionary word (监管局 is a body, not 监管)."""
     vocab, protected = cue_vocabulary(lexicon), set(lexicon.words)
     tokens = tokenizer(lexicon).lcut(text)
     found = set(tokens)
@@ -113,9 +115,9 @@ def cue_tokens(text: str, lexicon: Lexicon) -> set[str]:
         if len(t) > 2 and t not in vocab and t not in protected:
             found |= {t[i:j] for i in range(len(t)) for j in range(i + 2, len(t) + 1) if t[i:j] in vocab}
     for a, b in zip(tokens, tokens[1:], strict=False):
-        if a not in protected and b not in protected:  # only words that straddle the boundary
-            pair, cut = a + b, len(a)
-            found |= {pair[i:j] for i in range(cut) for j in range(cut + 1, len(pair) + 1) if pair[i:j] in vocab}
+        if a not in protected and b not in protected:  # words that straddle the boundary and end
+            pair = a + b                                # with the whole right token (its head)
+            found |= {pair[i:] for i in range(len(a)) if pair[i:] in vocab}
     return found
 
 
@@ -162,11 +164,13 @@ def score(label: str | None, project: str | None, content: str | None, lexicon: 
 
 
 def head_cue(lead: str, lexicon: Lexicon) -> tuple[str, str] | None:
-    """(cue, code) of the cue ending last in the lead (the longest on a tie), if its code is unique."""
-    found = cue_tokens(lead, lexicon) & cue_vocabulary(lexicon)
+    """(cue, code) of the cue ending last in the lead's first clause (the longest on a tie) — the
+    head of its verb phrase — if that cue belongs to one code only."""
+    clause = CLAUSE_END.split(lead, maxsplit=1)[0]
+    found = cue_tokens(clause, lexicon) & cue_vocabulary(lexicon)
     if not found:
         return None
-    word = max(found, key=lambda c: (lead.rfind(c) + len(c), len(c)))
+    word = max(found, key=lambda c: (clause.rfind(c) + len(c), len(c)))
     codes = [code for code, cues in lexicon.cues.items() if word in cues]
     return (word, codes[0]) if len(codes) == 1 else None
 

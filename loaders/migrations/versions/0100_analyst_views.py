@@ -5,7 +5,7 @@ The view SQL is data in loaders.views; this revision only replays it. A later re
 recreates a table the views read (SQLite batch mode) wraps it in drop_views / create_views.
 
 Revision ID: 0100
-Revises: 0002
+Revises: 0003
 """
 from typing import Sequence, Union
 
@@ -14,7 +14,7 @@ from alembic import op
 from loaders.views import create_views, drop_views
 
 revision: str = "0100"
-down_revision: Union[str, Sequence[str], None] = "0002"
+down_revision: Union[str, Sequence[str], None] = "0003"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
