@@ -82,10 +82,17 @@ WITH files AS (
     JOIN source_files sf ON sf.id = d.source_file_id
     WHERE d.is_current AND sf.state IN ('loaded', 'off_topic')
 ),
+stem_numbers AS (
+    SELECT file_key, doc_number,
+           ROW_NUMBER() OVER (PARTITION BY file_key ORDER BY COUNT(*) DESC, doc_number) AS pick
+    FROM files
+    WHERE doc_number IS NOT NULL
+    GROUP BY file_key, doc_number
+),
 keyed AS (
-    SELECT f.*,
-           COALESCE(f.doc_number, MAX(f.doc_number) OVER (PARTITION BY f.file_key), f.file_key) AS notice_key
+    SELECT f.*, COALESCE(s.doc_number, f.doc_number, f.file_key) AS notice_key
     FROM files f
+    LEFT JOIN stem_numbers s ON s.file_key = f.file_key AND s.pick = 1
 ),
 voted AS (
     SELECT k.*, COUNT(*) OVER (PARTITION BY k.notice_key, k.activities) AS agreeing
@@ -128,7 +135,8 @@ WHERE r.variant_rank = 1
 """,
     columns={
         "document_id": "documents.id of the representative file's document",
-        "notice_key": "what identifies the notice: its doc number, else its file stem (+ embedded position)",
+        "notice_key": ("the doc number most files of the same stem carry, else the file's own doc number, "
+                       "else its file stem (+ embedded position)"),
         "source_file": "file name of the representative",
         "source_format": "detected format of the representative",
         "variants": "how many loaded files carry this notice",
