@@ -241,3 +241,5 @@ def test_unlisted_district_after_its_city_is_still_a_district() -> None:
     assert names("区市场监管局", "浙江省宁波市鄞州区") == [("宁波市鄞州区市场监督管理局", "lead")]
     region, n = match_prefix("宁波市区域质量中心")
     assert region is not None and region.name == "宁波市" and n == 3
+    assert names("鄞州区市场监管局、余姚市市场监管局", "浙江省宁波市") == [
+        ("宁波市鄞州区市场监督管理局", "lead"), ("余姚市市场监督管理局", "lead")]
