@@ -243,3 +243,8 @@ def test_unlisted_district_after_its_city_is_still_a_district() -> None:
     assert region is not None and region.name == "宁波市" and n == 3
     assert names("鄞州区市场监管局、余姚市市场监管局", "浙江省宁波市") == [
         ("宁波市鄞州区市场监督管理局", "lead"), ("余姚市市场监督管理局", "lead")]
+
+
+def test_party_committee_written_in_full_gets_the_canonical_form() -> None:
+    assert names("中共相城区委宣传部", "江苏省苏州市相城区") == [("中共苏州市相城区委员会宣传部", "lead")]
+    assert names("中共常州市委", None) == [("中共常州市委员会", "lead")]

@@ -141,8 +141,13 @@ def _pattern(raw: str, text: str, ctx: OrgContext, carry: Region | None, reg: Re
 
 def _pattern_values(m: re.Match[str], template: str, ctx: OrgContext,
                     carry: Region | None) -> dict[str, Any] | None:
-    values: dict[str, Any] = {k: v for k, v in m.groupdict().items() if v}
+    values: dict[str, Any] = {k: v or "" for k, v in m.groupdict().items()}
     base = carry or ctx.region
+    if values.get("place"):
+        place, n = match_prefix(values["place"], ctx.region)
+        if place is None or n != len(values["place"]):
+            return None
+        values["place"], values["_region"] = org_prefix(place), place
     if "{R}" in template:
         region = nearest(ctx.region, values.get("lvl", "")) or nearest(base, values.get("lvl", ""))
         if region is None:
@@ -154,7 +159,7 @@ def _pattern_values(m: re.Match[str], template: str, ctx: OrgContext,
         if district is None or city is None:
             return None
         values.update(city=org_prefix(city), dshort=district.name[:-1], _region=district)
-    if "short" in values:
+    if values.get("short"):
         region, n = match_prefix(values["short"] + "市", ctx.region)
         if region is None or n != len(values["short"]) + 1:
             region = _short_region(values["short"])
