@@ -248,3 +248,8 @@ def test_unlisted_district_after_its_city_is_still_a_district() -> None:
 def test_party_committee_written_in_full_gets_the_canonical_form() -> None:
     assert names("中共相城区委宣传部", "江苏省苏州市相城区") == [("中共苏州市相城区委员会宣传部", "lead")]
     assert names("中共常州市委", None) == [("中共常州市委员会", "lead")]
+
+
+def test_national_title_without_issuers_is_national() -> None:
+    facts = infer_facts([], None, "关于开展2015年全国“质量月”活动的通知", "江苏省、浙江省、上海市质监局")
+    assert (facts.level, facts.region) == ("national", None)

@@ -112,6 +112,8 @@ def _level_region(issuers: list[Resolution], hint: Region | None,
     kinds = [_national_kind(r.name) for r in issuers]
     if issuers and all(kinds):
         return ("industry" if set(kinds) == {"association"} else "national"), None
+    if not issuers and _title_level(title) == "national":
+        return "national", None  # 全国… with no issuer named: regions in the text are addressees
     region = next((r.region for r in issuers if r.region is not None), None) or hint
     if region is None:
         return _title_level(title), None
