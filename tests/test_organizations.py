@@ -253,3 +253,7 @@ def test_party_committee_written_in_full_gets_the_canonical_form() -> None:
 def test_national_title_without_issuers_is_national() -> None:
     facts = infer_facts([], None, "关于开展2015年全国“质量月”活动的通知", "江苏省、浙江省、上海市质监局")
     assert (facts.level, facts.region) == ("national", None)
+
+
+def test_a_spaced_name_tail_joins_its_name() -> None:
+    assert issuer_tokens(["无锡市质量发展委员会 办公室  公安部"]) == ["无锡市质量发展委员会办公室", "公安部"]

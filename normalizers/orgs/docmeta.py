@@ -20,6 +20,7 @@ _TOKEN_SPLIT = re.compile(r"[\s、，,；;]+")
 _ORG_TAIL = re.compile(r"(局|委员会|委|厅|部|办公室|办|署|院|会|所|站|中心|政府|公司|联|社|协|行|关|团)$")
 _NOT_ORG = re.compile(r"[0-9０-９“”\"《》：:]|^(附件|关于|抄送|印发)")
 _NATIONAL_ASSOCIATION = re.compile(r"^(中国|中华|全国).*(协会|学会|联合会|商会|研究会|促进会)$")
+_CONTINUATIONS = {"办公室", "办公厅", "委员会", "管理局", "监督局", "领导小组办公室", "分局", "支队", "研究院"}
 _LEVEL_WORDS = (("全国", "national"), ("全省", "provincial"), ("全区", "district"), ("全县", "district"),
                 ("全市", "municipal"))
 
@@ -47,7 +48,13 @@ def _line_tokens(line: str) -> list[str]:
     tokens = [t for t in _TOKEN_SPLIT.split(line.strip()) if t]
     if len(tokens) > 2 and all(len(t) == 1 for t in tokens):
         return ["".join(tokens)]
-    return tokens
+    joined: list[str] = []
+    for t in tokens:  # 苏州市质量发展委员会 办公室: a wrapped or spaced name continues
+        if joined and t in _CONTINUATIONS:
+            joined[-1] += t
+        else:
+            joined.append(t)
+    return joined
 
 
 def doc_prefix(doc_number: str | None) -> str:
