@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table as RichTable
 
 from loaders.db import get_engine
-from loaders.organizations import unresolved_organizers
+from loaders.organizations import activities_per_organization, unresolved_organizers
 from normalizers.orgs.registry import ORGANIZATIONS, append_alias, reload_registry
 from normalizers.orgs.resolve import clean
 from normalizers.orgs.suggest import suggest
@@ -41,6 +41,24 @@ def unresolved(
     console.print(table)
     if rows:
         console.print("fix with: qmetl orgs add RAW CANONICAL (then rerun: the data hash renormalizes)")
+
+
+@orgs_app.command("counts")
+def counts(
+    db: str | None = typer.Option(None, "--db", help="SQLAlchemy URL of the store (default from config)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+) -> None:
+    """Activities per canonical organization per year (one row per body, however it was written)."""
+    settings = load_settings(db=db)
+    prepare_store(settings)
+    rows = activities_per_organization(get_engine(settings.db))
+    if as_json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        return
+    table = RichTable("year", "organization", "activities", "as lead", title=f"{len(rows)} rows")
+    for r in rows:
+        table.add_row(str(r["year"] or ""), r["organization"], str(r["activities"]), str(r["as_lead"]))
+    console.print(table)
 
 
 @orgs_app.command("add")

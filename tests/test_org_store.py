@@ -12,7 +12,12 @@ from sqlalchemy.orm import Session
 
 from loaders.db import get_engine
 from loaders.models import ActivityOrganizer, ActivityRow, Organization, OrganizationAlias, OrganizationLink
-from loaders.organizations import organization_counts, sync_organizations, unresolved_organizers
+from loaders.organizations import (
+    activities_per_organization,
+    organization_counts,
+    sync_organizations,
+    unresolved_organizers,
+)
 from loaders.store import FileInfo, Versions, load_notice
 from normalizers import normalize_notice
 from normalizers.orgs.registry import ORGANIZATIONS, append_alias, load_registry
@@ -80,6 +85,9 @@ def test_activities_per_organization_is_one_row_per_body(raw_dir: Path, sqlite_u
     names = [n for n, _ in rows]
     assert len(names) == len(set(names))
     assert "苏州市市场监督管理局" in names and not any("监管局" in n for n in names)
+    per_year = activities_per_organization(get_engine(sqlite_url))
+    samr = [r for r in per_year if r["organization"] == "苏州市市场监督管理局"]
+    assert len(samr) == 1 and samr[0]["year"] == 2020 and samr[0]["activities"] == dict(rows)["苏州市市场监督管理局"]
 
 
 def test_add_appends_an_alias_to_the_data_file(tmp_path: Path) -> None:
