@@ -257,3 +257,9 @@ def test_national_title_without_issuers_is_national() -> None:
 
 def test_a_spaced_name_tail_joins_its_name() -> None:
     assert issuer_tokens(["无锡市质量发展委员会 办公室  公安部"]) == ["无锡市质量发展委员会办公室", "公安部"]
+
+
+def test_more_short_forms_of_district_bodies() -> None:
+    assert names("区政府办、区教体局、区文体旅局", "天津市西青区") == [
+        ("天津市西青区人民政府办公室", "lead"), ("天津市西青区教育体育局", "lead"),
+        ("天津市西青区文化体育和旅游局", "lead")]
