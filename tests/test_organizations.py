@@ -263,3 +263,12 @@ def test_more_short_forms_of_district_bodies() -> None:
     assert names("区政府办、区教体局、区文体旅局", "天津市西青区") == [
         ("天津市西青区人民政府办公室", "lead"), ("天津市西青区教育体育局", "lead"),
         ("天津市西青区文化体育和旅游局", "lead")]
+
+
+def test_unlisted_district_named_by_the_title_alone() -> None:
+    facts = infer_facts([], None, "鄞州区2019年“质量月”活动方案", "宁波市质量强市领导小组；宁波市各区")
+    assert (facts.level, facts.region) == ("district", "浙江省宁波市鄞州区")
+    facts = infer_facts([], None, "关于开展2019年全市“质量月”活动的通知", "宁波市各区、县（市）")
+    assert (facts.level, facts.region) == ("municipal", "浙江省宁波市")
+    facts = infer_facts([], None, "宁波市鄞州区2019年“质量月”活动方案", "")
+    assert (facts.level, facts.region) == ("district", "浙江省宁波市鄞州区")

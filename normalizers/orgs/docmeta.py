@@ -14,7 +14,15 @@ from dataclasses import dataclass
 
 from normalizers.orgs.registry import load_registry
 from normalizers.orgs.resolve import OrgContext, Resolution, resolve_mention
-from normalizers.regions import LEVEL_OF_KIND, Region, by_path, load_regions, match_prefix, mentions
+from normalizers.regions import (
+    LEVEL_OF_KIND,
+    Region,
+    by_path,
+    load_regions,
+    match_prefix,
+    mentions,
+    unlisted_county,
+)
 
 _TOKEN_SPLIT = re.compile(r"[\s、，,；;]+")
 _ORG_TAIL = re.compile(r"(局|委员会|委|厅|部|办公室|办|署|院|会|所|站|中心|政府|公司|联|社|协|行|关|团)$")
@@ -103,7 +111,19 @@ def _region_hint(tokens: list[str], doc_number: str | None, title: str | None, t
     entry = load_registry().by_doc_prefix(doc_prefix(doc_number))
     if entry is not None and entry.region:
         return by_path(entry.region)
-    return _from_mentions(title or "") or _from_mentions(text)
+    found = _from_mentions(title or "") or _from_mentions(text)
+    return _title_county(title, found) or found
+
+
+def _title_county(title: str | None, city: Region | None) -> Region | None:
+    """鄞州区2019年质量月活动方案 with 宁波市 in the text: a district the data file lacks, under that city."""
+    if not title or city is None or city.kind not in ("prefecture", "municipality"):
+        return None
+    written, _n = match_prefix(title)
+    if written is not None and written.kind in ("district", "county"):
+        return written
+    step = unlisted_county(title + "…", 0, city)
+    return step[0] if step is not None else None
 
 
 def _from_mentions(text: str) -> Region | None:
