@@ -236,13 +236,13 @@ def test_ministries_are_named_without_the_state_prefix() -> None:
 
 
 def test_unlisted_district_after_its_city_is_still_a_district() -> None:
-    facts = infer_facts(["宁波市鄞州区市场监督管理局"], None, None, "")
-    assert (facts.level, facts.region) == ("district", "浙江省宁波市鄞州区")
-    assert names("区市场监管局", "浙江省宁波市鄞州区") == [("宁波市鄞州区市场监督管理局", "lead")]
-    region, n = match_prefix("宁波市区域质量中心")
-    assert region is not None and region.name == "宁波市" and n == 3
-    assert names("鄞州区市场监管局、余姚市市场监管局", "浙江省宁波市") == [
-        ("宁波市鄞州区市场监督管理局", "lead"), ("余姚市市场监督管理局", "lead")]
+    facts = infer_facts(["嘉兴市南湖区市场监督管理局"], None, None, "")
+    assert (facts.level, facts.region) == ("district", "浙江省嘉兴市南湖区")
+    assert names("区市场监管局", "浙江省嘉兴市南湖区") == [("嘉兴市南湖区市场监督管理局", "lead")]
+    region, n = match_prefix("嘉兴市区域质量中心")
+    assert region is not None and region.name == "嘉兴市" and n == 3
+    assert names("南湖区市场监管局、海宁市市场监管局", "浙江省嘉兴市") == [
+        ("嘉兴市南湖区市场监督管理局", "lead"), ("海宁市市场监督管理局", "lead")]
 
 
 def test_party_committee_written_in_full_gets_the_canonical_form() -> None:
@@ -266,9 +266,15 @@ def test_more_short_forms_of_district_bodies() -> None:
 
 
 def test_unlisted_district_named_by_the_title_alone() -> None:
-    facts = infer_facts([], None, "鄞州区2019年“质量月”活动方案", "宁波市质量强市领导小组；宁波市各区")
-    assert (facts.level, facts.region) == ("district", "浙江省宁波市鄞州区")
-    facts = infer_facts([], None, "关于开展2019年全市“质量月”活动的通知", "宁波市各区、县（市）")
-    assert (facts.level, facts.region) == ("municipal", "浙江省宁波市")
-    facts = infer_facts([], None, "宁波市鄞州区2019年“质量月”活动方案", "")
-    assert (facts.level, facts.region) == ("district", "浙江省宁波市鄞州区")
+    facts = infer_facts([], None, "南湖区2019年“质量月”活动方案", "嘉兴市质量强市领导小组；嘉兴市各区")
+    assert (facts.level, facts.region) == ("district", "浙江省嘉兴市南湖区")
+    facts = infer_facts([], None, "关于开展2019年全市“质量月”活动的通知", "嘉兴市各区、县（市）")
+    assert (facts.level, facts.region) == ("municipal", "浙江省嘉兴市")
+    facts = infer_facts([], None, "嘉兴市南湖区2019年“质量月”活动方案", "")
+    assert (facts.level, facts.region) == ("district", "浙江省嘉兴市南湖区")
+
+
+def test_listed_districts_of_other_big_cities() -> None:
+    assert names("区市场监管局", "山东省青岛市市南区") == [("青岛市市南区市场监督管理局", "lead")]
+    region, _ = match_prefix("和平区市场监管局", by_path("辽宁省沈阳市"))
+    assert region is not None and region.path == "辽宁省沈阳市和平区"
