@@ -278,3 +278,8 @@ def test_listed_districts_of_other_big_cities() -> None:
     assert names("区市场监管局", "山东省青岛市市南区") == [("青岛市市南区市场监督管理局", "lead")]
     region, _ = match_prefix("和平区市场监管局", by_path("辽宁省沈阳市"))
     assert region is not None and region.path == "辽宁省沈阳市和平区"
+
+
+def test_guiding_bodies_are_not_organizers() -> None:
+    assert names("省质监局指导，省质协承办", "浙江省") == [("浙江省质量协会", "lead")]
+    assert names("指导单位：市场监管总局；主办单位：市质协", "江苏省镇江市") == [("镇江市质量协会", "lead")]
