@@ -19,6 +19,7 @@ from pathlib import Path
 
 from docx import Document
 from docx.document import Document as DocumentObject
+from docx.oxml.ns import qn
 
 YEARS = list(range(2010, 2021))
 PLACES = [("苏州", "相城"), ("南京", "鼓楼"), ("无锡", "梁溪"), ("杭州", "西湖"), ("宁波", "鄞州"),
@@ -62,20 +63,36 @@ def _rewrite_runs(paragraphs: list, v: Variant) -> None:
                 run.text = rewrite(run.text, v)
 
 
+def _continues_merge(tr: object) -> bool:
+    """True when a row continues a vertical merge begun above it (w:vMerge without val=restart)."""
+    merges = tr.findall(".//" + qn("w:vMerge"))  # type: ignore[attr-defined]
+    return any(m.get(qn("w:val")) in (None, "continue") for m in merges)
+
+
 def _shuffle_rows(doc: DocumentObject, v: Variant) -> None:
-    """Reorder the data rows of every table (rows after the first), as another notice would."""
+    """Reorder the data rows of every table as another notice would, moving whole merge groups.
+
+    A group is a row that continues no vertical merge plus the rows that continue its merges,
+    so every vMerge chain still starts in the group that holds it.
+    """
     rng = random.Random(v.shuffle_seed)
     for table in doc.tables:
         rows = [r._tr for r in table.rows[1:]]
-        if len(rows) < 3:
+        groups: list[list[object]] = []
+        for tr in rows:
+            if groups and _continues_merge(tr):
+                groups[-1].append(tr)
+            else:
+                groups.append([tr])
+        if len(groups) < 3 or _continues_merge(rows[0]):
             continue
         parent = rows[0].getparent()
         for tr in rows:
             parent.remove(tr)
-        # keep vertically merged blocks together: shuffle only rows that start no merge chain
-        rng.shuffle(rows)
-        for tr in rows:
-            parent.append(tr)
+        rng.shuffle(groups)
+        for group in groups:
+            for moved in group:
+                parent.append(moved)
 
 
 def mutate(src: Path, dest: Path, v: Variant) -> None:

@@ -1,4 +1,10 @@
-"""Engines and schema: SQLite (default) or PostgreSQL, the schema always made by Alembic."""
+"""Engines and schema: SQLite (default) or PostgreSQL, the schema always made by Alembic.
+
+SQLite: WAL, busy_timeout and foreign keys on every connection; write transactions start
+with ``BEGIN IMMEDIATE`` (see ``writer``) so two processes queue for the write lock instead
+of failing on a read-to-write upgrade. PostgreSQL: migrations run under an advisory lock so
+two first runs at once migrate once.
+"""
 
 from __future__ import annotations
 
@@ -9,20 +15,27 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 _upgrade_lock = threading.Lock()
+_MIGRATION_LOCK_KEY = 0x716D65746C  # "qmetl": pg_advisory_xact_lock key for migrations
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    dbapi_conn.isolation_level = None  # SQLAlchemy's "begin" event below emits BEGIN itself
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA busy_timeout=60000")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    mode = "IMMEDIATE" if conn.get_execution_options().get("qmetl_writer") else "DEFERRED"
+    conn.exec_driver_sql(f"BEGIN {mode}")
 
 
 @lru_cache(maxsize=8)
@@ -34,8 +47,14 @@ def get_engine(url: str) -> Engine:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": 60})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+def writer(engine: Engine) -> Engine:
+    """The engine for write transactions: on SQLite they take the write lock up front."""
+    return engine.execution_options(qmetl_writer=True)
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -50,10 +69,20 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade(url: str, revision: str = "head") -> None:
-    """Bring the schema to ``revision`` (creating it on an empty database)."""
+    """Bring the schema to ``revision`` (creating it on an empty database), once across processes."""
     with _upgrade_lock:
         engine = get_engine(url)
-        with engine.begin() as conn:
+        with writer(engine).begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK_KEY})
             cfg = alembic_config(url)
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, revision)
+
+
+def current_revision(url: str) -> str | None:
+    """The schema revision the store is at (None before the first migration)."""
+    from alembic.runtime.migration import MigrationContext
+
+    with get_engine(url).connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()

@@ -10,7 +10,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -32,23 +44,29 @@ class Run(Base):
 
 class SourceFile(Base):
     __tablename__ = "source_files"
-    __table_args__ = {"comment": "every input file seen, with its content hash and processing state"}
+    __table_args__ = (
+        Index("ix_source_files_state", "state"),
+        {"comment": "every input file seen, with its content hash and processing state"},
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     path: Mapped[str] = mapped_column(String(1000), unique=True, comment="path as discovered")
     name: Mapped[str] = mapped_column(String(300), comment="file name; export file is NAME.json")
     sha256: Mapped[str] = mapped_column(String(64), index=True)
-    size: Mapped[int] = mapped_column(Integer)
+    size: Mapped[int] = mapped_column(BigInteger, comment="bytes")
     format: Mapped[str | None] = mapped_column(String(20), comment="detected from content")
-    state: Mapped[str] = mapped_column(String(20), comment="loaded / failed / withdrawn")
+    state: Mapped[str] = mapped_column(String(20), comment="loaded / off_topic / failed / withdrawn")
     error_stage: Mapped[str | None] = mapped_column(String(20))
     error_code: Mapped[str | None] = mapped_column(String(60))
+    error_kind: Mapped[str | None] = mapped_column(String(20), comment="terminal (retry is useless) / transient")
+    reason: Mapped[str | None] = mapped_column(String(200), comment="why it failed or was flagged, in words")
     error_message: Mapped[str | None] = mapped_column(Text)
     quarantine_path: Mapped[str | None] = mapped_column(String(1000))
     warnings: Mapped[list[Any]] = mapped_column(JSON, default=list)
     extractor_version: Mapped[str | None] = mapped_column(String(40))
     normalizer_version: Mapped[str | None] = mapped_column(String(40))
-    parsed: Mapped[dict[str, Any] | None] = mapped_column(JSON, comment="stored parse (pre-normalization)")
+    parsed: Mapped[dict[str, Any] | None] = mapped_column(
+        JSON, deferred=True, comment="stored parse (pre-normalization)")  # deferred: large, read by renormalize only
     first_seen_at: Mapped[datetime] = mapped_column(DateTime)
     last_seen_at: Mapped[datetime] = mapped_column(DateTime)
     loaded_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -34,7 +34,7 @@ def file_states(engine: Engine) -> list[dict[str, Any]]:
         rows = session.scalars(select(SourceFile).order_by(SourceFile.path)).all()
         return [
             {"path": r.path, "name": r.name, "state": r.state, "format": r.format, "sha256": r.sha256[:12],
-             "error_code": r.error_code, "error": r.error_message, "quarantine": r.quarantine_path,
+             "error_code": r.error_code, "reason": r.reason, "error": r.error_message, "quarantine": r.quarantine_path,
              "loaded_at": r.loaded_at.isoformat(timespec="seconds") if r.loaded_at else None,
              "last_seen_at": r.last_seen_at.isoformat(timespec="seconds"), "load_id": r.load_id}
             for r in rows

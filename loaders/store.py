@@ -13,30 +13,51 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Engine, delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from loaders.db import writer
+from loaders.faults import fault_point
+from loaders.lookups import (
+    campaign_id,
+    campaign_key,
+    ensure_lookups,
+    organization_ids,
+    organization_rows,
+    upsert_categories,
+)
 from loaders.models import (
     ActivityOrganizer,
     ActivityRow,
-    Campaign,
-    Category,
     Document,
     DocumentReference,
     Organization,
     OutlineItemRow,
     SourceFile,
 )
-from schemas import Notice, StageError
+from schemas import Activity, ErrorKind, Notice, StageError
 
 
 def now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def document_id(path: str) -> str:
-    """Deterministic id of a file's top-level document."""
-    return "d" + hashlib.sha1(path.encode("utf-8")).hexdigest()[:15]
+def document_id(sha256: str, name: str) -> str:
+    """Deterministic id of a file's top-level document: from its content and name, not its folder,
+    so two stores (or two machines) loading the same files export the same ids."""
+    return "d" + hashlib.sha1(f"{sha256}:{name}".encode()).hexdigest()[:15]
+
+
+def path_document_id(path: str) -> str:
+    """The fallback id when another file with the same content and name already holds the first."""
+    return "p" + hashlib.sha1(path.encode("utf-8")).hexdigest()[:15]
+
+
+def _choose_document_id(session: Session, info: FileInfo, file_id: int) -> str:
+    preferred = document_id(info.sha256, info.name)
+    owner = session.scalar(select(Document.source_file_id).where(Document.id == preferred))
+    return preferred if owner in (None, file_id) else path_document_id(info.path)
 
 
 @dataclass(frozen=True)
@@ -54,104 +75,183 @@ class Versions:
     normalizer: str
 
 
+SETTLED = ("loaded", "off_topic", "failed")
+
+
 def get_file(session: Session, path: str) -> SourceFile | None:
     return session.scalars(select(SourceFile).where(SourceFile.path == path)).first()
 
 
+def is_current(row: SourceFile | None, info: FileInfo, versions: Versions) -> bool:
+    """The stored outcome for this file is still valid: same content, same code, a settled state."""
+    return (
+        row is not None and row.state in SETTLED and row.sha256 == info.sha256
+        and row.extractor_version == versions.extractor and row.normalizer_version == versions.normalizer
+        and (row.state != "failed" or row.error_kind == ErrorKind.TERMINAL.value)
+    )
+
+
 def unchanged(engine: Engine, info: FileInfo, versions: Versions) -> bool:
-    """True when the file was loaded before with the same content and the same code versions."""
+    """True when the file was processed before with the same content and code versions (no write)."""
+    return settled(engine, info, versions) is not None
+
+
+@dataclass(frozen=True)
+class Settled:
+    """The stored outcome of an unchanged file: its state and, when it failed, why."""
+
+    state: str
+    error_stage: str | None = None
+    error_code: str | None = None
+    error_message: str | None = None
+    reason: str | None = None
+
+
+def settled(engine: Engine, info: FileInfo, versions: Versions) -> Settled | None:
+    """The stored outcome when it still holds for this content and code, else None (read only)."""
     with Session(engine) as session:
         row = get_file(session, info.path)
-        return (
-            row is not None and row.state == "loaded" and row.sha256 == info.sha256
-            and row.extractor_version == versions.extractor and row.normalizer_version == versions.normalizer
-        )
+        if row is None or not is_current(row, info, versions):
+            return None
+        return Settled(row.state, row.error_stage, row.error_code, row.error_message, row.reason)
 
 
-def _upsert_file(session: Session, info: FileInfo) -> SourceFile:
-    row = get_file(session, info.path)
+def _claim_file(session: Session, info: FileInfo) -> SourceFile:
+    """The file's row, created if new, locked until the transaction ends (PostgreSQL: FOR UPDATE)."""
     t = now()
-    if row is None:
-        row = SourceFile(path=info.path, name=info.name, sha256=info.sha256, size=info.size, state="new",
-                         first_seen_at=t, last_seen_at=t, warnings=[])
-        session.add(row)
-    row.name, row.sha256, row.size, row.last_seen_at = info.name, info.sha256, info.size, t
+    stmt = _insert(session, SourceFile.__table__).values(
+        path=info.path, name=info.name, sha256=info.sha256, size=info.size, format=info.format, state="new",
+        warnings=[], first_seen_at=t, last_seen_at=t,
+    ).on_conflict_do_nothing(index_elements=["path"])
+    session.execute(stmt)
+    return session.scalars(select(SourceFile).where(SourceFile.path == info.path).with_for_update()).one()
+
+
+def _describe(row: SourceFile, info: FileInfo) -> None:
+    row.name, row.sha256, row.size, row.last_seen_at = info.name, info.sha256, info.size, now()
     if info.format:
         row.format = info.format
-    session.flush()
-    return row
 
 
-def touch_file(engine: Engine, path: str) -> None:
-    with Session(engine) as session, session.begin():
-        row = get_file(session, path)
-        if row is not None:
-            row.last_seen_at = now()
+def _insert(session: Session, table: Any) -> Any:
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
-def record_failure(engine: Engine, info: FileInfo, error: StageError, load_id: str,
-                   quarantine_path: str | None = None, warnings: Iterable[str] = ()) -> None:
+def record_failure(engine: Engine, info: FileInfo, error: StageError, load_id: str, versions: Versions,
+                   quarantine_path: str | None = None, warnings: Iterable[str] = (),
+                   reason: str | None = None) -> None:
     """A file that could not be parsed: its state, reason and quarantine copy; no document rows."""
-    with Session(engine) as session, session.begin():
-        row = _upsert_file(session, info)
+    with Session(writer(engine)) as session, session.begin():
+        row = _claim_file(session, info)
+        _describe(row, info)
         session.execute(delete(Document).where(Document.source_file_id == row.id))
-        row.state, row.error_stage, row.error_code = "failed", error.stage, error.code
-        row.error_message, row.quarantine_path = str(error), quarantine_path
-        row.warnings, row.load_id, row.parsed = list(warnings), load_id, None
+        row.state, row.error_stage, row.error_code, row.error_kind = "failed", error.stage, error.code, error.kind.value
+        row.error_message, row.reason, row.quarantine_path = str(error), reason, quarantine_path
+        row.warnings, row.load_id, row.parsed, row.loaded_at = list(warnings), load_id, None, None
+        row.extractor_version, row.normalizer_version = versions.extractor, versions.normalizer
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    document_id: str
+    written: bool = True  # False: another run loaded the same content first, nothing was written
 
 
 def load_notice(engine: Engine, info: FileInfo, parsed: Notice, normalized: Notice, versions: Versions,
-                load_id: str, warnings: Iterable[str] = (), seconds: float | None = None) -> str:
-    """Replace the file's documents with ``normalized`` in one transaction; returns the document id."""
-    with Session(engine) as session, session.begin():
-        row = _upsert_file(session, info)
+                load_id: str, warnings: Iterable[str] = (), seconds: float | None = None, *,
+                flag: StageError | None = None, quarantine_path: str | None = None,
+                reason: str | None = None, replace_current: bool = True) -> LoadResult:
+    """Replace the file's documents with ``normalized`` in one transaction.
+
+    ``flag`` marks a parsed-but-off-topic file (state ``off_topic``, its reason kept). With
+    ``replace_current=False`` a file another run has already stored from the same content
+    and code is left alone (two runs at once load each file once).
+    """
+    ensure_lookups(engine, normalized)
+    with Session(writer(engine)) as session, session.begin():
+        row = _claim_file(session, info)
+        if not replace_current and is_current(row, info, versions):
+            return LoadResult(document_id(info.sha256, info.name), written=False)
+        _describe(row, info)
         session.execute(delete(Document).where(Document.source_file_id == row.id))
         session.flush()
-        doc_id = document_id(info.path)
-        _insert_notice(session, normalized, doc_id, row.id, None, 0, versions, load_id)
-        row.state, row.error_stage, row.error_code, row.error_message = "loaded", None, None, None
-        row.quarantine_path, row.warnings = None, list(warnings)
+        doc_id = _choose_document_id(session, info, row.id)
+        ctx = _InsertContext(session, versions, load_id, row.id,
+                             organization_ids(session, (r["name"] for r in organization_rows(normalized))))
+        _insert_notice(ctx, normalized, doc_id, None, 0)
+        fault_point("load.mid")
+        row.state = "off_topic" if flag else "loaded"
+        row.error_stage, row.error_code = (flag.stage, flag.code) if flag else (None, None)
+        row.error_kind, row.error_message = (flag.kind.value, str(flag)) if flag else (None, None)
+        row.reason, row.quarantine_path, row.warnings = reason, quarantine_path, list(warnings)
         row.parsed = parsed.model_dump(mode="json")
         row.extractor_version, row.normalizer_version = versions.extractor, versions.normalizer
         row.loaded_at, row.load_id, row.seconds = now(), load_id, seconds
-    return doc_id
+    return LoadResult(doc_id)
 
 
 def mark_withdrawn(engine: Engine, present: set[str], under: str) -> list[str]:
-    """Files under ``under`` that were loaded before and are gone now: withdrawn, not current."""
+    """Files under ``under`` that were stored before and are gone now: withdrawn, not current."""
     withdrawn: list[str] = []
-    with Session(engine) as session, session.begin():
+    with Session(writer(engine)) as session, session.begin():
         rows = session.scalars(select(SourceFile).where(SourceFile.state != "withdrawn")).all()
         for row in rows:
             if row.path.startswith(under) and row.path not in present:
                 row.state = "withdrawn"
-                for doc in session.scalars(select(Document).where(Document.source_file_id == row.id)):
-                    doc.is_current = False
+                session.execute(update(Document).where(Document.source_file_id == row.id).values(is_current=False))
                 withdrawn.append(row.path)
     return withdrawn
 
 
-def _insert_notice(session: Session, notice: Notice, doc_id: str, file_id: int, parent: str | None,
-                   position: int, versions: Versions, load_id: str) -> None:
-    m = notice.meta
-    doc = Document(
-        id=doc_id, source_file_id=file_id, parent_id=parent, position=position,
-        campaign_id=_campaign_id(session, notice), title=m.title, doc_number=m.doc_number,
+@dataclass(frozen=True)
+class StoredParse:
+    info: FileInfo
+    parsed: dict[str, Any]
+    versions: Versions
+    state: str
+
+
+def stored_parses(engine: Engine, normalizer_version: str | None) -> list[StoredParse]:
+    """Stored parses of current files, only those normalized by another version unless None."""
+    with Session(engine) as session:
+        q = select(SourceFile).where(SourceFile.state.in_(("loaded", "off_topic")), SourceFile.parsed.is_not(None))
+        if normalizer_version is not None:
+            q = q.where(SourceFile.normalizer_version != normalizer_version)
+        return [
+            StoredParse(FileInfo(r.path, r.name, r.sha256, r.size, r.format), dict(r.parsed or {}),
+                        Versions(r.extractor_version or "", r.normalizer_version or ""), r.state)
+            for r in session.scalars(q.order_by(SourceFile.path))
+        ]
+
+
+@dataclass
+class _InsertContext:
+    session: Session
+    versions: Versions
+    load_id: str
+    file_id: int
+    org_ids: dict[str, int]
+
+
+def _insert_notice(ctx: _InsertContext, notice: Notice, doc_id: str, parent: str | None, position: int) -> None:
+    m, v = notice.meta, ctx.versions
+    ctx.session.add(Document(
+        id=doc_id, source_file_id=ctx.file_id, parent_id=parent, position=position,
+        campaign_id=campaign_id(ctx.session, campaign_key(notice)), title=m.title, doc_number=m.doc_number,
         issuers=list(m.issuers), issuers_raw=list(m.issuers_raw), date=m.date, year=m.year, level=m.level,
         region=m.region, theme=m.theme, slogans=list(m.slogans), attachments=list(m.attachments),
-        off_topic=m.off_topic, pages=list(notice.span.pages), is_current=True, load_id=load_id,
-        extractor_version=versions.extractor, normalizer_version=versions.normalizer,
-    )
-    session.add(doc)
-    session.flush()
-    stamp = {"load_id": load_id, "extractor_version": versions.extractor}
-    session.add_all(_outline_rows(notice, doc_id, stamp))
-    session.add_all(_reference_rows(notice, doc_id))
-    for i, activity in enumerate(notice.activities):
-        session.add(_activity_row(session, activity, doc_id, i, stamp, versions.normalizer))
-    session.flush()
+        off_topic=m.off_topic, pages=list(notice.span.pages), is_current=True, load_id=ctx.load_id,
+        extractor_version=v.extractor, normalizer_version=v.normalizer,
+    ))
+    ctx.session.flush()
+    stamp = {"load_id": ctx.load_id, "extractor_version": v.extractor}
+    ctx.session.add_all(_outline_rows(notice, doc_id, stamp))
+    ctx.session.add_all(_reference_rows(notice, doc_id))
+    ctx.session.add_all(_activity_row(ctx, a, doc_id, i, stamp) for i, a in enumerate(notice.activities))
+    ctx.session.flush()
     for i, child in enumerate(notice.embedded, start=1):
-        _insert_notice(session, child, f"{doc_id}e{i}", file_id, doc_id, i, versions, load_id)
+        _insert_notice(ctx, child, f"{doc_id}e{i}", doc_id, i)
 
 
 def _outline_rows(notice: Notice, doc_id: str, stamp: dict[str, str]) -> list[OutlineItemRow]:
@@ -175,65 +275,31 @@ def _reference_rows(notice: Notice, doc_id: str) -> list[DocumentReference]:
     ]
 
 
-def _activity_row(session: Session, a: Any, doc_id: str, index: int, stamp: dict[str, str],
-                  normalizer_version: str) -> ActivityRow:
-    act_id = f"{doc_id}-a{index + 1}"
+def _activity_row(ctx: _InsertContext, a: Activity, doc_id: str, index: int, stamp: dict[str, str]) -> ActivityRow:
     row = ActivityRow(
-        id=act_id, document_id=doc_id, position=index + 1, seq=a.seq, source=a.source,
-        category_raw=a.category_raw, category=_category(session, a.category), category_method=a.category_method,
+        id=f"{doc_id}-a{index + 1}", document_id=doc_id, position=index + 1, seq=a.seq, source=a.source,
+        category_raw=a.category_raw, category=a.category, category_method=a.category_method,
         project=a.project, content=a.content, organizers_raw=a.organizers_raw, time=a.time, place=a.place,
         outline_path=a.outline_path, extra=dict(a.extra), pages=list(a.span.pages),
         page=a.span.pages[0] if a.span.pages else None, bbox=a.span.bbox.model_dump() if a.span.bbox else None,
-        normalizer_version=normalizer_version, **stamp,
+        normalizer_version=ctx.versions.normalizer, **stamp,
     )
-    for pos, ref in enumerate(a.organizer_refs):
-        org = ensure_organization(session, ref.name, collective=ref.collective, in_registry=ref.resolved)
-        row.organizers.append(ActivityOrganizer(
-            position=pos, organization_id=org.id, role=ref.role, raw=ref.raw, resolved=ref.resolved,
-            method=ref.method,
-        ))
+    row.organizers = [
+        ActivityOrganizer(position=pos, organization_id=ctx.org_ids[ref.name], role=ref.role, raw=ref.raw,
+                          resolved=ref.resolved, method=ref.method)
+        for pos, ref in enumerate(a.organizer_refs)
+    ]
     return row
-
-
-def _category(session: Session, code: str | None) -> str | None:
-    if code is None:
-        return None
-    if session.get(Category, code) is None:
-        session.add(Category(code=code, name_zh=code, description=""))
-        session.flush()
-    return code
-
-
-def ensure_organization(session: Session, name: str, *, collective: bool = False,
-                        in_registry: bool = False) -> Organization:
-    org = session.scalars(select(Organization).where(Organization.name == name)).first()
-    if org is None:
-        org = Organization(name=name, is_collective=collective, in_registry=in_registry)
-        session.add(org)
-        session.flush()
-    return org
-
-
-def _campaign_id(session: Session, notice: Notice) -> int | None:
-    m = notice.meta
-    if m.year is None and m.level is None:
-        return None
-    key = {"year": m.year or 0, "level": m.level or "", "region": m.region or "",
-           "organizer": m.issuers[0] if m.issuers else ""}
-    found = session.scalars(select(Campaign).filter_by(**key)).first()
-    if found is None:
-        found = Campaign(**key)
-        session.add(found)
-        session.flush()
-    return found.id
 
 
 def sync_categories(engine: Engine, categories: dict[str, tuple[str, str]]) -> None:
     """Upsert the category table from the normalizer's data (code → (中文, description))."""
-    with Session(engine) as session, session.begin():
-        for code, (zh, desc) in categories.items():
-            row = session.get(Category, code)
-            if row is None:
-                session.add(Category(code=code, name_zh=zh, description=desc))
-            else:
-                row.name_zh, row.description = zh, desc
+    upsert_categories(engine, categories, update=True)
+
+
+def ensure_organization(session: Session, name: str, *, collective: bool = False,
+                        in_registry: bool = False) -> Organization:
+    """The organization named ``name``, inserted (without a race) when new."""
+    session.execute(_insert(session, Organization.__table__).values(
+        name=name, is_collective=collective, in_registry=in_registry).on_conflict_do_nothing(index_elements=["name"]))
+    return session.scalars(select(Organization).where(Organization.name == name)).one()

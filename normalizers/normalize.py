@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import cast, get_args
 
 from normalizers.categories import categorize
+from normalizers.categories import data_hash as category_data_hash
 from normalizers.organizations import OrgContext, resolve_organizers
 from normalizers.orgs import data_hash
 from normalizers.orgs.docmeta import infer_facts
@@ -13,7 +14,7 @@ from schemas import Notice, OrganizerRef, StageError, StageResult
 from schemas.notice import Level
 
 # code version + hash of the rule/data files: editing a data file re-normalizes on the next run
-NORMALIZER_VERSION = "2+" + data_hash()
+NORMALIZER_VERSION = "2+" + category_data_hash() + "+" + data_hash()
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from rich.table import Table as RichTable
 from loaders.db import get_engine
 from loaders.export import export_jsonl
 from loaders.runs import file_states
+from pipeline import cli_store
 from pipeline.cli_orgs import orgs_app
 from pipeline.config import load_settings
 from pipeline.run import prepare_store
@@ -29,6 +30,7 @@ app = typer.Typer(
 db_app = typer.Typer(help="Store administration (migrations).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(orgs_app, name="orgs")
+cli_store.register(app)
 console = Console()
 
 DbOption = typer.Option(None, "--db", help="SQLAlchemy URL of the store (default from config).")
@@ -54,7 +56,7 @@ def status(
     db: str | None = DbOption,
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
-    """List every file seen with its state: loaded, failed (with the reason), withdrawn."""
+    """List every file seen with its state: loaded, off_topic or failed (with the reason), withdrawn."""
     settings = load_settings(db=db)
     prepare_store(settings)
     rows = file_states(get_engine(settings.db))
@@ -63,7 +65,7 @@ def status(
         return
     table = RichTable("file", "state", "format", "loaded at", "reason", title=f"{len(rows)} files in {settings.db}")
     for r in rows:
-        reason = f"[{r['error_code']}] {r['error']}" if r["error_code"] else ""
+        reason = f"{r['reason'] or ''} [{r['error_code']}] {r['error']}" if r["error_code"] else ""
         table.add_row(r["path"], r["state"], r["format"] or "", r["loaded_at"] or "", reason)
     console.print(table)
 

@@ -21,6 +21,8 @@ class Settings:
     force: bool = False
     ocr: bool = True
     max_pages: int = 2000
+    max_file_mb: int = 100
+    max_unzipped_mb: int = 100
     log_level: str = "INFO"
     schedule: str = "0 2 * * *"
     dask_address: str | None = None
@@ -30,6 +32,9 @@ class Settings:
             raise ValueError(f"workers must be >= 1, got {self.workers}")
         if self.max_pages < 1:
             raise ValueError(f"max_pages must be >= 1, got {self.max_pages}")
+        if self.max_file_mb < 1 or self.max_unzipped_mb < 1:
+            raise ValueError(f"max_file_mb and max_unzipped_mb must be >= 1, got {self.max_file_mb}, "
+                             f"{self.max_unzipped_mb}")
 
     def with_overrides(self, **overrides: Any) -> Settings:
         return replace(self, **{k: v for k, v in overrides.items() if v is not None})

@@ -1,7 +1,8 @@
-"""One document through every stage: extract → structure → normalize → load.
+"""One document through every stage: guards → extract → structure → normalize → load.
 
 Plain functions (Prefect tasks wrap them in flows.py), so tests and benchmarks call the
-same code the scheduler runs. Bad input ends as a recorded, quarantined failure; a
+same code the scheduler runs. Bad input ends as a recorded, quarantined failure and never
+stops the run (a reader bug on hostile input is recorded as ``internal.error``); a
 transient problem is raised as ``TransientError`` so the task runner may retry.
 """
 
@@ -9,16 +10,24 @@ from __future__ import annotations
 
 import shutil
 import time
+import traceback
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import OperationalError
 
 from extractors import extractor_version, file_sha256, parse_notice, read_layout
 from loaders.db import get_engine
-from loaders.store import FileInfo, Versions, load_notice, record_failure, unchanged
+from loaders.store import FileInfo, Settled, Versions, load_notice, record_failure, settled
 from normalizers import NORMALIZER_VERSION, NormalizeContext, normalize_notice
 from pipeline.config import Settings
-from schemas import Notice, StageError
+from pipeline.guards import first_problem
+from pipeline.reasons import reason_for
+from schemas import ErrorKind, Notice, StageError, StageResult
+
+T = TypeVar("T")
 
 
 class TransientError(RuntimeError):
@@ -28,8 +37,9 @@ class TransientError(RuntimeError):
 class FileOutcome(BaseModel):
     path: str
     name: str
-    state: str = Field(description="loaded / skipped / failed")
+    state: str = Field(description="loaded / off_topic / skipped / failed")
     error: StageError | None = None
+    reason: str | None = None
     warnings: list[str] = Field(default_factory=list)
     activities: int = 0
     outline_items: int = 0
@@ -37,6 +47,7 @@ class FileOutcome(BaseModel):
     unresolved: list[str] = Field(default_factory=list)
     timings: dict[str, float] = Field(default_factory=dict)
     document_id: str | None = None
+    unchanged: bool = Field(default=False, description="not reprocessed: same content and code as before")
 
 
 def versions() -> Versions:
@@ -47,56 +58,120 @@ def file_info(path: Path) -> FileInfo:
     return FileInfo(path=str(path), name=path.name, sha256=file_sha256(path), size=path.stat().st_size)
 
 
+def guarded(stage: str, path: str, fn: Callable[[], StageResult[T]]) -> StageResult[T]:
+    """Run a stage; an unexpected exception (a bug met on hostile input) becomes a recorded failure."""
+    try:
+        return fn()
+    except Exception as exc:  # the run must go on: a reader bug fails this file only
+        where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+        at = f" at {Path(where.filename).name}:{where.lineno}" if where else ""
+        return StageResult.failure(StageError(
+            stage=stage, code="internal.error", message=f"{type(exc).__name__}: {exc}{at}", file=path))
+
+
 def process_file(path: str, settings: Settings, load_id: str) -> FileOutcome:
     p = Path(path)
-    engine = get_engine(settings.db)
-    info = file_info(p)
     vers = versions()
-    if not settings.force and unchanged(engine, info, vers):
-        return FileOutcome(path=path, name=p.name, state="skipped")
-    timings: dict[str, float] = {}
+    try:
+        info = file_info(p)
+    except OSError as exc:
+        error = StageError(stage="extract", code="extract.unreadable", message=f"cannot open: {exc}", file=path,
+                           kind=ErrorKind.TRANSIENT)
+        return FileOutcome(path=path, name=p.name, state="failed", error=error, reason=reason_for(error.code))
+    stored = None if settings.force else settled(get_engine(settings.db), info, vers)
+    if stored is not None:
+        return _unchanged(info, stored)
+    problem = first_problem(p, info.size, settings)
+    if problem is not None:
+        return _fail(settings, info, problem, load_id, [], {}, copy=problem.code != "extract.too_large")
+    try:
+        return _process(p, info, settings, load_id, vers)
+    except OperationalError as exc:
+        raise TransientError(f"{path}: store unavailable: {exc}") from exc
+
+
+def _process(p: Path, info: FileInfo, settings: Settings, load_id: str, vers: Versions) -> FileOutcome:
+    path, timings = str(p), {}
     t0 = time.perf_counter()
-    layout = read_layout(p, sha256=info.sha256)
+    layout = guarded("extract", path, lambda: read_layout(p, sha256=info.sha256))
     timings["read"] = time.perf_counter() - t0
     if not layout.ok or layout.value is None:
         return _fail(settings, info, layout.errors[0], load_id, layout.warnings, timings)
-    info = FileInfo(info.path, info.name, info.sha256, info.size, layout.value.source.format.value)
+    doc = layout.value
+    info = FileInfo(info.path, info.name, info.sha256, info.size, doc.source.format.value)
     t1 = time.perf_counter()
-    parsed = parse_notice(layout.value)
+    parsed = guarded("structure", path, lambda: parse_notice(doc))
     timings["structure"] = time.perf_counter() - t1
     if not parsed.ok or parsed.value is None:
         return _fail(settings, info, parsed.errors[0], load_id, layout.warnings, timings)
+    outcome = load_parsed(settings, info, parsed.value, load_id, vers, layout.warnings + parsed.warnings,
+                          timings, t0)
+    outcome.pages = len(doc.pages)
+    return outcome
+
+
+def load_parsed(settings: Settings, info: FileInfo, parsed: Notice, load_id: str, vers: Versions,
+                warnings: list[str], timings: dict[str, float], started: float) -> FileOutcome:
+    """Normalize a parsed notice and load it (also the path of `qmetl renormalize`, from the stored parse)."""
     t2 = time.perf_counter()
-    normalized = normalize_notice(parsed.value, NormalizeContext(file=path))
+    normalized = guarded("normalize", info.path,
+                         lambda: normalize_notice(parsed, NormalizeContext(file=info.path)))
     timings["normalize"] = time.perf_counter() - t2
     if not normalized.ok or normalized.value is None:
-        return _fail(settings, info, normalized.errors[0], load_id, layout.warnings, timings)
-    warnings = layout.warnings + parsed.warnings + normalized.warnings
+        return _fail(settings, info, normalized.errors[0], load_id, warnings, timings)
+    warnings = warnings + normalized.warnings
+    notice = normalized.value
+    flag = _off_topic(info, notice)
+    quarantined = str(quarantine(Path(info.path), Path(settings.quarantine), info.sha256)) if flag else None
     t3 = time.perf_counter()
-    doc_id = load_notice(engine, info, parsed.value, normalized.value, vers, load_id, warnings,
-                         seconds=time.perf_counter() - t0)
+    result = load_notice(get_engine(settings.db), info, parsed, notice, vers, load_id, warnings,
+                         seconds=time.perf_counter() - started, flag=flag, quarantine_path=quarantined,
+                         reason=reason_for(flag.code) if flag else None, replace_current=settings.force)
     timings["load"] = time.perf_counter() - t3
-    return _loaded(path, p.name, normalized.value, doc_id, warnings, timings, len(layout.value.pages))
+    if not result.written:
+        return FileOutcome(path=info.path, name=info.name, state="skipped", timings=timings)
+    return _loaded(info, notice, result.document_id, warnings, timings, flag)
 
 
-def _loaded(path: str, name: str, notice: Notice, doc_id: str, warnings: list[str],
-            timings: dict[str, float], pages: int) -> FileOutcome:
+def _unchanged(info: FileInfo, stored: Settled) -> FileOutcome:
+    """An unchanged file is skipped; one that failed before is reported as still failed (no write)."""
+    if stored.state != "failed":
+        return FileOutcome(path=info.path, name=info.name, state="skipped", unchanged=True)
+    error = StageError(stage=stored.error_stage or "extract", code=stored.error_code or "unknown",
+                       message=stored.error_message or "", file=info.path)
+    return FileOutcome(path=info.path, name=info.name, state="failed", error=error, reason=stored.reason,
+                       unchanged=True)
+
+
+def _off_topic(info: FileInfo, notice: Notice) -> StageError | None:
+    if not notice.meta.off_topic:
+        return None
+    return StageError(stage="structure", code="notice.off_topic", file=info.path,
+                      message="parsed, but not a quality-campaign notice (too few 质量/质量月 terms)",
+                      expected="a 质量月 notice")
+
+
+def _loaded(info: FileInfo, notice: Notice, doc_id: str, warnings: list[str], timings: dict[str, float],
+            flag: StageError | None) -> FileOutcome:
     notices = [notice, *notice.embedded]
     unresolved = sorted({r.raw for n in notices for a in n.activities for r in a.organizer_refs
                          if not r.resolved and not r.collective})
     return FileOutcome(
-        path=path, name=name, state="loaded", warnings=warnings, document_id=doc_id, pages=pages,
+        path=info.path, name=info.name, state="off_topic" if flag else "loaded", warnings=warnings,
+        document_id=doc_id, error=flag, reason=reason_for(flag.code) if flag else None,
         activities=sum(len(n.activities) for n in notices), outline_items=sum(len(n.outline) for n in notices),
         unresolved=unresolved, timings=timings,
     )
 
 
 def _fail(settings: Settings, info: FileInfo, error: StageError, load_id: str, warnings: list[str],
-          timings: dict[str, float]) -> FileOutcome:
-    target = quarantine(Path(info.path), Path(settings.quarantine), info.sha256)
-    record_failure(get_engine(settings.db), info, error, load_id, str(target), warnings)
-    return FileOutcome(path=info.path, name=info.name, state="failed", error=error, warnings=warnings,
-                       timings=timings)
+          timings: dict[str, float], copy: bool = True) -> FileOutcome:
+    target = quarantine(Path(info.path), Path(settings.quarantine), info.sha256) if copy else None
+    reason = reason_for(error.code)
+    record_failure(get_engine(settings.db), info, error, load_id, versions(), str(target) if target else None,
+                   warnings, reason=reason)
+    return FileOutcome(path=info.path, name=info.name, state="failed", error=error, reason=reason,
+                       warnings=warnings, timings=timings)
 
 
 def quarantine(path: Path, folder: Path, sha256: str) -> Path:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -11,10 +14,11 @@ from loaders.runs import finish_run, new_load_id, start_run
 from loaders.store import mark_withdrawn, sync_categories
 from normalizers.categories import category_table
 from normalizers.orgs import load_registry
-from pipeline.config import Settings
+from pipeline.config import Settings, load_settings
 from pipeline.discover import discover
 from pipeline.process import FileOutcome
-from pipeline.report import RunSummary, summarize
+from pipeline.report import RunSummary, render_text, summarize
+from schemas import ErrorKind, StageError
 
 
 def prepare_store(settings: Settings) -> None:
@@ -25,10 +29,15 @@ def prepare_store(settings: Settings) -> None:
 
 def prepare(settings: Settings, sources: Sequence[str]) -> tuple[str, list[Path]]:
     prepare_store(settings)
-    files = discover(sources)
+    files = [absolute(f) for f in discover(sources)]
     load_id = new_load_id()
     start_run(get_engine(settings.db), load_id, {"sources": list(sources), **settings.as_dict()})
     return load_id, files
+
+
+def absolute(path: str | Path) -> Path:
+    """One spelling per file (absolute, ``..`` resolved lexically): the key of its store row and ids."""
+    return Path(os.path.abspath(path))
 
 
 def finish(settings: Settings, load_id: str, sources: Sequence[str], outcomes: list[FileOutcome],
@@ -38,9 +47,42 @@ def finish(settings: Settings, load_id: str, sources: Sequence[str], outcomes: l
     withdrawn = []
     for src in sources:
         if Path(src).is_dir():
-            withdrawn += mark_withdrawn(engine, present, under=str(Path(src)) + "/")
+            withdrawn += mark_withdrawn(engine, present, under=str(absolute(src)) + os.sep)
     sync_organizations(engine, load_registry())  # links and descriptions for bodies met in this run
     summary = summarize(load_id, outcomes, len(withdrawn), seconds)
     status = "failed" if summary.failed else "success"
     finish_run(engine, load_id, status, summary.model_dump())
     return summary
+
+
+def run_batch(settings: Settings, sources: Sequence[str]) -> RunSummary:
+    """The ingest without Prefect: serial, same stages (tests, benchmarks, crash and concurrency checks)."""
+    started = time.perf_counter()
+    load_id, files = prepare(settings, sources)
+    outcomes = [_process_or_report(str(f), settings, load_id) for f in files]
+    return finish(settings, load_id, sources, outcomes, time.perf_counter() - started)
+
+
+def _process_or_report(path: str, settings: Settings, load_id: str) -> FileOutcome:
+    """Without a task runner to retry it, a transient failure is reported; the next run retries it."""
+    from pipeline.process import TransientError, process_file
+
+    try:
+        return process_file(path, settings, load_id)
+    except TransientError as exc:
+        error = StageError(stage="load", code="load.transient", message=str(exc), kind=ErrorKind.TRANSIENT,
+                           file=path)
+        return FileOutcome(path=path, name=Path(path).name, state="failed", error=error,
+                           reason="temporary store failure; retried on the next run")
+
+
+def main(argv: Sequence[str]) -> int:
+    """``python -m pipeline.run DB SOURCE...``: one plain batch run; exit 1 on failures only if QMETL_STRICT."""
+    settings = load_settings(db=argv[0])
+    summary = run_batch(settings, list(argv[1:]))
+    print(render_text(summary))
+    return 1 if settings.strict and summary.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

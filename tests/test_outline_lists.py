@@ -192,3 +192,21 @@ def test_forwarded_notice_after_the_letter_date_without_attachment_heading() -> 
                    "2019年8月28日", "某省局2019年“质量月”活动方案", "某省局〔2019〕40号", "一、活动内容")
     main, embedded = split_embedded(list(items))
     assert len(main) == 6 and embedded and embedded[0][0].text.startswith("某省局2019年")
+
+
+def test_notice_lead_in_does_not_make_the_outline_activities() -> None:
+    outline = build_outline(blocks("现将有关工作通知如下：", "一、指导思想", "正文。", "二、工作要求", "（一）加强领导。"))
+    assert list_activities(outline) == []
+
+
+def test_responsibility_parentheticals_mark_work_plan_items() -> None:
+    outline = build_outline(blocks("一、提升产品质量", "（一）开展抽查。内容。（责任单位：县市场监管局）",
+                                   "（二）推进标准化。内容。（牵头单位：县市场监管局；配合单位：县工信局）"))
+    assert [a.organizers_raw for a in list_activities(outline)] == [
+        "责任单位：县市场监管局", "牵头单位：县市场监管局；配合单位：县工信局"]
+
+
+def test_banner_lines_after_slogans_are_not_slogans() -> None:
+    part = blocks("一、要求", "正文。", "附件", "2020年全区“质量月”宣传口号", "质量第一 安全至上", "某区市场监督管理局",
+                  "抄送：区委办公室。", "某区人民政府办公室 2020年8月3日印发")
+    assert parse_segment(list(part)).meta.slogans == ["质量第一 安全至上"]

@@ -18,7 +18,7 @@ from schemas import Activity, OutlineItem
 
 ACTIVITY_SECTION = re.compile(r"(主要活动|活动内容|重点活动|开展的活动|活动安排|工作任务|重点任务|主要任务|活动项目)")
 SECTION_ORGANIZER = re.compile(r"^(.{2,30}?)(?:开展|组织|举办)的(?:主要|重点)?活动$")
-LEAD_IN = re.compile(r"(活动|任务|工作|措施)[^。]{0,12}(如下|以下|有)[:：]$|(如下|以下)(活动|任务)[:：]$")
+LEAD_IN = re.compile(r"(活动|任务)(安排|项目)?(如下|有)[:：]$|(如下|以下)(几项|\d+项)?(活动|任务)[:：]$")
 SECTION_MAX = 24
 
 
@@ -48,7 +48,7 @@ def _is_section(item: OutlineItem, outline: list[OutlineItem]) -> bool:
 def _after_lead_in(outline: list[OutlineItem]) -> list[OutlineItem]:
     out: list[OutlineItem] = []
     for i, first in enumerate(outline):
-        if not (first.intro and LEAD_IN.search(first.intro.strip())):
+        if not (first.intro and LEAD_IN.search(first.intro.strip()) and "通知" not in first.intro):
             continue
         parent = _parent_path(first)
         for item in outline[i:]:

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 
-ROLE_WORDS = "牵头|负责|配合|参与|协办|主办|承办|组织实施"
-PAREN_CLAUSE = re.compile(rf"[（(]([^（）()]{{2,80}}(?:{ROLE_WORDS})[^（）()]*)[）)]\s*[。；;]?\s*$")
+ROLE_WORDS = "牵头|负责|配合|参与|协办|主办|承办|组织实施|责任单位|责任部门"
+PAREN_CLAUSE = re.compile(rf"[（(]([^（）()]{{0,80}}?(?:{ROLE_WORDS})[^（）()]*)[）)]\s*[。；;]?\s*$")
 
 _SUFFIX = r"(?:委员会|局|委|院|厅|办|协会|联合会|会|中心|社|部门|部|署|分行|行|馆|站|所)"
 BODY = rf"(?:省|市|区|县|州|团|镇|街道|国家|中国|全国|共青团)[\u4e00-\u9fa5]{{0,14}}?{_SUFFIX}(?:[（(][\u4e00-\u9fa5]{{1,6}}[）)][\u4e00-\u9fa5]{{0,6}}?{_SUFFIX})?"

@@ -150,10 +150,18 @@ def slogans(blocks: list[Block], regions: list[range], theme: str | None) -> lis
             marker = parse_marker(text)
             text = (marker.rest if marker else text).strip().rstrip("。；;")
             plain = _plain(text)
-            if not plain or SLOGAN_TITLE.search(text) or re.match(r"^主\s*题", text) or plain == skip_theme:
+            if not plain or SLOGAN_TITLE.search(text) or re.match(r"^主\s*题", text) or plain == skip_theme \
+                    or not _slogan_like(text):
                 continue
             out.append(re.sub(r"\s+", " ", text))
     return _unique(out)
+
+
+def _slogan_like(text: str) -> bool:
+    """Short, no colon, not a date, signature or 版记 line (抄送/印发/联系人)."""
+    t = squash(text)
+    return len(t) <= 40 and not re.search(r"[：:]|抄\s*送|印\s*发|联系|电话|[〕\]]", t) and not DATE_LINE.match(t) \
+        and not re.search(r"(管理局|监管局|委员会|办公室|政府|厅)$", t)
 
 
 def _plain(text: str) -> str:

@@ -6,10 +6,12 @@ jieba-tokenized cue evidence from the project and content (see scorer.py).
 
 from __future__ import annotations
 
-from normalizers.categories.lexicon import Lexicon, load_lexicon
+import hashlib
+
+from normalizers.categories.lexicon import DATA_FILE, Lexicon, load_lexicon
 from normalizers.categories.scorer import Decision, score
 
-__all__ = ["CATEGORIES", "Decision", "categorize", "category_table", "classify", "load_lexicon"]
+__all__ = ["CATEGORIES", "Decision", "categorize", "category_table", "classify", "data_hash", "load_lexicon"]
 
 CATEGORIES: dict[str, str] = {code: zh for code, (zh, _) in load_lexicon().names.items()}
 
@@ -29,3 +31,8 @@ def categorize(label: str | None, content: str | None, project: str | None = Non
 def category_table() -> dict[str, tuple[str, str]]:
     """code → (中文 name, description) for the store's categories table."""
     return dict(load_lexicon().names)
+
+
+def data_hash() -> str:
+    """Short hash of the category data file: part of NORMALIZER_VERSION, so an edit renormalizes."""
+    return hashlib.sha256(DATA_FILE.read_bytes()).hexdigest()[:10]

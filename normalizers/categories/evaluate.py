@@ -61,7 +61,7 @@ def features(example: Example, lexicon: Lexicon) -> Features:
     vocab = {w for cues in lexicon.cues.values() for w in cues}
     tk = tokenizer(lexicon)
     out = [f"label:{label_code}"] if label_code else []
-    for zone, text in zip(("project", "lead", "body"), zones(example.project, example.content), strict=True):
+    for zone, text in zip(("project", "lead", "body"), zones(example.project, example.content, lexicon), strict=True):
         out += [f"{zone}:{t}" for t in sorted(set(tk.lcut(text)) & vocab)]
     return out
 
@@ -107,7 +107,7 @@ def _support(examples: list[Example], lexicon: Lexicon) -> tuple[dict[str, set[s
     cues: dict[str, set[str]] = defaultdict(set)
     for e in examples:
         labels[normalize_label(e.label)].add(e.doc)
-        found = set().union(*(cue_tokens(t, lexicon) for t in zones(e.project, e.content)))
+        found = set().union(*(cue_tokens(t, lexicon) for t in zones(e.project, e.content, lexicon)))
         for word in found & lexicon.cues.get(e.expected, {}).keys():
             cues[f"{word}→{e.expected}"].add(e.doc)
     return labels, cues

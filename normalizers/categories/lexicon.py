@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -42,6 +43,7 @@ class Lexicon:
     weights: Weights
     default: str
     order: tuple[str, ...]
+    masks: tuple[re.Pattern[str], ...] = ()
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -56,9 +58,17 @@ def parse_lexicon(data: dict, source: str = "categories.toml") -> Lexicon:
         label_cues=_cue_table(data.get("label_cues", {})), cues=_cue_table(data.get("cues", {})),
         words=tuple(data.get("dictionary", {}).get("words", ())), weights=Weights(**data["weights"]),
         default=data["defaults"]["code"], order=tuple(data["defaults"]["order"]),
+        masks=tuple(_pattern(p, source) for p in data.get("masks", {}).get("organizations", ())),
     )
     _check_codes(lexicon, source)
     return lexicon
+
+
+def _pattern(pattern: str, source: str) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"{source}: [masks] pattern {pattern!r} is not a valid regex: {exc}") from exc
 
 
 def _cue_table(raw: dict) -> Cues:

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from normalizers.categories.lexicon import Cues, Lexicon, tokenizer
 
 LABEL_NUMBERING = re.compile(r"^\s*(第[一二三四五六七八九十百]+(部分|[章节条项])?|[（(]?[一二三四五六七八九十\d]+[）)]?[、.．]?)\s*")
+LABEL_COUNT = re.compile(r"[（(]?(共|计)?\d+(项|个|条)(活动)?[）)]?[：:]?$")
+LABEL_TAIL = re.compile(r"(类|类活动|活动|工作|方面|板块|系列|专题)$")
 PUNCT = re.compile(r"[\s，,、；;：:。.！!？?“”\"'‘’（）()《》【】\[\]—\-]+")
 ORG_LABEL = re.compile(r"(局|委|委员会|办公室|办|院|厅|部|中心|协会|商会|联合会|工会|团委|团市委|妇联|公司|集团|所|站|队|政府)$")
 ORG_CLAUSE = re.compile(r"[（(][^（）()]*(牵头|配合|负责|参与|协办|主办|承办)[^（）()]*[）)]")
@@ -36,9 +38,16 @@ class Decision:
 
 
 def normalize_label(label: str | None) -> str:
-    """The label without numbering, whitespace and punctuation ('二、质量 宣传：' → '质量宣传')."""
-    text = LABEL_NUMBERING.sub("", label or "")
+    """The label without numbering, item counts, whitespace and punctuation
+    ('二、质量 宣传（12项）：' → '质量宣传')."""
+    text = LABEL_COUNT.sub("", LABEL_NUMBERING.sub("", label or "").strip())
     return PUNCT.sub("", text)
+
+
+def label_keys(norm: str) -> list[str]:
+    """The label, then the label without a generic tail (质量宣传类 / 质量宣传活动 → 质量宣传)."""
+    bare = LABEL_TAIL.sub("", norm)
+    return [norm, bare] if bare and bare != norm else [norm]
 
 
 def label_prior(label: str | None, lexicon: Lexicon) -> tuple[dict[str, float], str | None]:
@@ -46,13 +55,17 @@ def label_prior(label: str | None, lexicon: Lexicon) -> tuple[dict[str, float], 
     norm = normalize_label(label)
     if not norm:
         return {}, None
-    if norm in lexicon.labels:
-        code = lexicon.labels[norm] or None
-        return ({code: lexicon.weights.label_map} if code else {}), code
+    for key in label_keys(norm):
+        if key in lexicon.labels:
+            code = lexicon.labels[key] or None
+            return ({code: lexicon.weights.label_map} if code else {}), code
     if ORG_LABEL.search(norm):  # a section named after its organizer says nothing about the kind
         return {}, None
     best = _best_cue(norm, lexicon.label_cues)
-    return ({best[0]: lexicon.weights.label_cue * best[1]} if best else {}), None
+    if not best:
+        return {}, None
+    w = lexicon.weights  # a heading read by its words never outweighs a label from the table
+    return {best[0]: min(w.label_cue * best[1], w.label_map)}, None
 
 
 def _best_cue(label: str, table: Cues) -> tuple[str, float] | None:
@@ -65,19 +78,22 @@ def _best_cue(label: str, table: Cues) -> tuple[str, float] | None:
     return (codes.pop(), top) if len(codes) == 1 else None  # a tie between codes is no evidence
 
 
-def clean_text(text: str | None) -> str:
-    """Drop organizer clauses （X局牵头，各成员单位配合） and document titles 《…》: they name bodies
-    and documents, not what is done."""
-    return DOC_TITLE.sub("文件", ORG_CLAUSE.sub("", text or ""))
+def clean_text(text: str | None, lexicon: Lexicon | None = None) -> str:
+    """Drop organizer clauses （X局牵头，各成员单位配合）, document titles 《…》 and the
+    lexicon's masked organization names: they name bodies and documents, not what is done."""
+    out = DOC_TITLE.sub("文件", ORG_CLAUSE.sub("", text or ""))
+    for mask in lexicon.masks if lexicon else ():
+        out = mask.sub("单位", out)
+    return out
 
 
-def zones(project: str | None, content: str | None) -> tuple[str, str, str]:
+def zones(project: str | None, content: str | None, lexicon: Lexicon | None = None) -> tuple[str, str, str]:
     """(project, lead sentence, rest) of the cleaned texts; in a lead "A暨B" only A leads."""
-    body = clean_text(content).strip()
+    body = clean_text(content, lexicon).strip()
     parts = [p for p in SENTENCE_END.split(body) if p.strip()]
     lead, _, joint = (parts[0] if parts else "").partition("暨")
     rest = [joint] if joint else []
-    return clean_text(project), lead, "。".join(rest + parts[1:])
+    return clean_text(project, lexicon), lead, "。".join(rest + parts[1:])
 
 
 def lead_weight(lead: str, rest: str, lexicon: Lexicon) -> float:
@@ -129,7 +145,7 @@ def score(label: str | None, project: str | None, content: str | None, lexicon: 
     total = dict(prior)
     hits: list[str] = []
     w = lexicon.weights
-    project_text, lead, rest = zones(project, content)
+    project_text, lead, rest = zones(project, content, lexicon)
     weights = (w.project, lead_weight(lead, rest, lexicon), w.body)
     for i, (text, weight) in enumerate(zip((project_text, lead, rest), weights, strict=True)):
         zone_scores, zone_hits = cue_scores(text, lexicon, best_only=i == 0)

@@ -1,0 +1,41 @@
+"""Failure reasons in words, by error code: what `qmetl status` and the run summary show.
+
+Codes come from the readers, the structure parsers and pipeline.guards; a code missing
+here falls back to its family (the part before the dot), then to the code itself.
+"""
+
+from __future__ import annotations
+
+REASONS: dict[str, str] = {
+    "extract.empty": "empty file (0 bytes)",
+    "extract.encrypted": "password-protected",
+    "extract.mislabelled": "not the format its name says (e.g. text named .docx)",
+    "extract.unrecognised": "unrecognised content (not PDF, DOCX, DOC, HTML, OFD or text)",
+    "extract.unsupported_format": "no reader installed for this format",
+    "extract.too_large": "over a size or page limit",
+    "extract.zip_bomb": "zip bomb: members expand past the limit",
+    "extract.no_text": "no text layer and OCR unavailable",
+    "extract.tool_missing": "an external converter is not installed",
+    "extract.unreadable": "the file could not be opened",
+    "extract.transient": "temporary failure (timeout or resources); retried on the next run",
+    "pdf.damaged": "truncated or damaged PDF",
+    "pdf.syntax": "not a readable PDF",
+    "docx.damaged": "damaged DOCX (corrupt zip archive or parts)",
+    "docx.bad_zip": "damaged DOCX (corrupt zip archive)",
+    "structure.no_text": "no text layer and OCR unavailable",
+    "notice.off_topic": "parsed, but not a quality-campaign notice: no activities, flagged off-topic",
+    "internal.error": "a bug in qmetl while reading this file (see the message)",
+}
+FAMILIES: dict[str, str] = {
+    "extract": "could not be read",
+    "pdf": "unreadable PDF",
+    "docx": "unreadable DOCX",
+    "structure": "no notice structure found",
+    "normalize": "normalization failed",
+}
+
+
+def reason_for(code: str) -> str:
+    if code in REASONS:
+        return REASONS[code]
+    return FAMILIES.get(code.partition(".")[0], code)
