@@ -40,7 +40,7 @@ def unresolved(
         table.add_row(r["raw"], r["name"], str(r["count"]), ", ".join(r["documents"]), "; ".join(r["suggestions"]))
     console.print(table)
     if rows:
-        console.print("fix with: qmetl orgs add RAW CANONICAL (then rerun: the data hash renormalizes)")
+        console.print("fix with: qmetl orgs add RAW CANONICAL, then qmetl renormalize (the data hash changes the normalizer version)")
 
 
 @orgs_app.command("counts")
@@ -70,4 +70,4 @@ def add(raw: str = typer.Argument(..., help="the form as written, with its regio
         raise typer.BadParameter("RAW and CANONICAL must be non-empty names")
     append_alias(raw, canonical)
     reload_registry()
-    console.print(f"{raw} → {canonical} recorded in {ORGANIZATIONS}")
+    console.print(f"{raw} → {canonical} recorded in {ORGANIZATIONS}; run qmetl renormalize to apply it")
