@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, case, func, select
 from sqlalchemy.orm import Session
 
 from loaders.models import (
@@ -130,6 +130,22 @@ def unresolved_organizers(engine: Engine, examples: int = 3) -> list[dict[str, A
         if source not in g["documents"] and len(g["documents"]) < examples:
             g["documents"].append(source)
     return sorted(grouped.values(), key=lambda g: (-g["count"], g["raw"]))
+
+
+def activities_per_organization(engine: Engine) -> list[dict[str, Any]]:
+    """Activities per canonical body per campaign year (current documents): one row per body, not per spelling."""
+    with Session(engine) as session:
+        rows = session.execute(
+            select(Document.year, Organization.name, func.count(func.distinct(ActivityRow.id)),
+                   func.sum(case((ActivityOrganizer.role == "lead", 1), else_=0)))
+            .join(ActivityOrganizer, ActivityOrganizer.organization_id == Organization.id)
+            .join(ActivityRow, ActivityRow.id == ActivityOrganizer.activity_id)
+            .join(Document, Document.id == ActivityRow.document_id)
+            .where(Document.is_current.is_(True))
+            .group_by(Document.year, Organization.name)
+            .order_by(Document.year, func.count(func.distinct(ActivityRow.id)).desc(), Organization.name)
+        ).all()
+    return [{"year": y, "organization": n, "activities": c, "as_lead": int(lead or 0)} for y, n, c, lead in rows]
 
 
 def organization_counts(engine: Engine) -> dict[str, int]:

@@ -121,7 +121,7 @@ def match_prefix(text: str, context: Region | None = None) -> tuple[Region | Non
     while pos < len(text):
         step = _match_one(index, text, pos, found or context, chained=found is not None)
         if step is None and found is not None and found.kind in ("prefecture", "municipality"):
-            step = _unlisted_county(text, pos, found)
+            step = unlisted_county(text, pos, found)
         if step is None:
             break
         found, pos = step
@@ -132,7 +132,7 @@ _UNLISTED = re.compile(r"(?P<name>[\u4e00-\u9fa5]{1,3}?(?:新区|区|县))")
 _NOT_COUNTY_START = set("市全各本该其辖小社景园片城郊地分山新县区")
 
 
-def _unlisted_county(text: str, pos: int, city: Region) -> tuple[Region, int] | None:
+def unlisted_county(text: str, pos: int, city: Region) -> tuple[Region, int] | None:
     """A district/county the data file does not list, written right after its city (宁波市鄞州区…)."""
     m = _UNLISTED.match(text, pos)
     if m is None or text[pos] in _NOT_COUNTY_START or m.end() >= len(text):
@@ -187,7 +187,7 @@ def by_path(path: str | None) -> Region | None:
     for cut in range(len(path) - 2, 1, -1):
         city = index.by_path.get(path[:cut])
         if city is not None and city.kind in ("prefecture", "municipality"):
-            step = _unlisted_county(path + "…", cut, city)
+            step = unlisted_county(path + "…", cut, city)
             return step[0] if step is not None and step[1] == len(path) else None
     return None
 

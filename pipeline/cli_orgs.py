@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table as RichTable
 
 from loaders.db import get_engine
-from loaders.organizations import unresolved_organizers
+from loaders.organizations import activities_per_organization, unresolved_organizers
 from normalizers.orgs.registry import ORGANIZATIONS, append_alias, reload_registry
 from normalizers.orgs.resolve import clean
 from normalizers.orgs.suggest import suggest
@@ -40,7 +40,25 @@ def unresolved(
         table.add_row(r["raw"], r["name"], str(r["count"]), ", ".join(r["documents"]), "; ".join(r["suggestions"]))
     console.print(table)
     if rows:
-        console.print("fix with: qmetl orgs add RAW CANONICAL (then rerun: the data hash renormalizes)")
+        console.print("fix with: qmetl orgs add RAW CANONICAL, then qmetl renormalize (the data hash changes the normalizer version)")
+
+
+@orgs_app.command("counts")
+def counts(
+    db: str | None = typer.Option(None, "--db", help="SQLAlchemy URL of the store (default from config)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+) -> None:
+    """Activities per canonical organization per year (one row per body, however it was written)."""
+    settings = load_settings(db=db)
+    prepare_store(settings)
+    rows = activities_per_organization(get_engine(settings.db))
+    if as_json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        return
+    table = RichTable("year", "organization", "activities", "as lead", title=f"{len(rows)} rows")
+    for r in rows:
+        table.add_row(str(r["year"] or ""), r["organization"], str(r["activities"]), str(r["as_lead"]))
+    console.print(table)
 
 
 @orgs_app.command("add")
@@ -52,4 +70,4 @@ def add(raw: str = typer.Argument(..., help="the form as written, with its regio
         raise typer.BadParameter("RAW and CANONICAL must be non-empty names")
     append_alias(raw, canonical)
     reload_registry()
-    console.print(f"{raw} → {canonical} recorded in {ORGANIZATIONS}")
+    console.print(f"{raw} → {canonical} recorded in {ORGANIZATIONS}; run qmetl renormalize to apply it")

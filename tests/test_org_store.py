@@ -12,7 +12,12 @@ from sqlalchemy.orm import Session
 
 from loaders.db import get_engine
 from loaders.models import ActivityOrganizer, ActivityRow, Organization, OrganizationAlias, OrganizationLink
-from loaders.organizations import organization_counts, sync_organizations, unresolved_organizers
+from loaders.organizations import (
+    activities_per_organization,
+    organization_counts,
+    sync_organizations,
+    unresolved_organizers,
+)
 from loaders.store import FileInfo, Versions, load_notice
 from normalizers import normalize_notice
 from normalizers.orgs.registry import ORGANIZATIONS, append_alias, load_registry
@@ -36,13 +41,13 @@ def _nanjing_2012() -> Notice:
     return Notice(meta=meta, activities=acts)
 
 
-def test_sync_is_idempotent_and_keeps_aliases_and_dated_links(sqlite_url: str, tmp_path: Path) -> None:
-    settings = Settings(db=sqlite_url, quarantine=str(tmp_path / "q"))
+def test_sync_is_idempotent_and_keeps_aliases_and_dated_links(store_url: str, tmp_path: Path) -> None:
+    settings = Settings(db=store_url, quarantine=str(tmp_path / "q"))
     prepare_store(settings)
-    first = organization_counts(get_engine(sqlite_url))
+    first = organization_counts(get_engine(store_url))
     prepare_store(settings)
-    assert organization_counts(get_engine(sqlite_url)) == first
-    with Session(get_engine(sqlite_url)) as s:
+    assert organization_counts(get_engine(store_url)) == first
+    with Session(get_engine(store_url)) as s:
         samr = s.scalars(select(Organization).where(Organization.name == "国家市场监督管理总局")).one()
         aliases = set(s.scalars(select(OrganizationAlias.alias).where(OrganizationAlias.organization_id == samr.id)))
         assert "市场监管总局" in aliases
@@ -51,10 +56,10 @@ def test_sync_is_idempotent_and_keeps_aliases_and_dated_links(sqlite_url: str, t
         assert link.to_id == samr.id and link.effective == "2018-03-21"
 
 
-def test_pre_reform_local_body_gets_a_successor_and_unknowns_are_listed(sqlite_url: str, tmp_path: Path) -> None:
-    prepare_store(Settings(db=sqlite_url, quarantine=str(tmp_path / "q")))
-    _load(sqlite_url, _nanjing_2012(), "nanjing_2012.txt")
-    engine = get_engine(sqlite_url)
+def test_pre_reform_local_body_gets_a_successor_and_unknowns_are_listed(store_url: str, tmp_path: Path) -> None:
+    prepare_store(Settings(db=store_url, quarantine=str(tmp_path / "q")))
+    _load(store_url, _nanjing_2012(), "nanjing_2012.txt")
+    engine = get_engine(store_url)
     sync_organizations(engine, load_registry())
     with Session(engine) as s:
         old = s.scalars(select(Organization).where(Organization.name == "南京市质量技术监督局")).one()
@@ -80,6 +85,9 @@ def test_activities_per_organization_is_one_row_per_body(raw_dir: Path, sqlite_u
     names = [n for n, _ in rows]
     assert len(names) == len(set(names))
     assert "苏州市市场监督管理局" in names and not any("监管局" in n for n in names)
+    per_year = activities_per_organization(get_engine(sqlite_url))
+    samr = [r for r in per_year if r["organization"] == "苏州市市场监督管理局"]
+    assert len(samr) == 1 and samr[0]["year"] == 2020 and samr[0]["activities"] == dict(rows)["苏州市市场监督管理局"]
 
 
 def test_add_appends_an_alias_to_the_data_file(tmp_path: Path) -> None:
@@ -103,25 +111,25 @@ def test_a_data_edit_changes_the_normalizer_version(tmp_path: Path, monkeypatch:
     assert registry.data_hash() != before
 
 
-def test_bodies_met_in_documents_are_described_by_their_names(sqlite_url: str, tmp_path: Path) -> None:
-    prepare_store(Settings(db=sqlite_url, quarantine=str(tmp_path / "q")))
-    _load(sqlite_url, _nanjing_2012(), "nanjing_2012.txt")
-    sync_organizations(get_engine(sqlite_url), load_registry())
-    with Session(get_engine(sqlite_url)) as s:
+def test_bodies_met_in_documents_are_described_by_their_names(store_url: str, tmp_path: Path) -> None:
+    prepare_store(Settings(db=store_url, quarantine=str(tmp_path / "q")))
+    _load(store_url, _nanjing_2012(), "nanjing_2012.txt")
+    sync_organizations(get_engine(store_url), load_registry())
+    with Session(get_engine(store_url)) as s:
         org = s.scalars(select(Organization).where(Organization.name == "南京市质量技术监督局")).one()
         assert (org.region, org.admin_level, org.type) == ("江苏省南京市", "municipal", "government")
 
 
-def test_unresolved_cli_lists_forms_with_unconfirmed_suggestions(sqlite_url: str, tmp_path: Path) -> None:
+def test_unresolved_cli_lists_forms_with_unconfirmed_suggestions(store_url: str, tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
     from pipeline.cli import app
 
-    prepare_store(Settings(db=sqlite_url, quarantine=str(tmp_path / "q")))
+    prepare_store(Settings(db=store_url, quarantine=str(tmp_path / "q")))
     notice = Notice(meta=DocumentMeta(issuers_raw=["天津市质量协会"]), activities=[
         Activity(seq=1, source="list", content="开放日", organizers_raw="市计量研究院")])
-    _load(sqlite_url, notice, "tianjin_2019.txt")
-    result = CliRunner().invoke(app, ["orgs", "unresolved", "--db", sqlite_url, "--json"])
+    _load(store_url, notice, "tianjin_2019.txt")
+    result = CliRunner().invoke(app, ["orgs", "unresolved", "--db", store_url, "--json"])
     assert result.exit_code == 0, result.output
     rows = json.loads(result.output)
     assert [(r["raw"], r["name"], r["count"]) for r in rows] == [("市计量研究院", "天津市计量研究院", 1)]

@@ -236,8 +236,50 @@ def test_ministries_are_named_without_the_state_prefix() -> None:
 
 
 def test_unlisted_district_after_its_city_is_still_a_district() -> None:
-    facts = infer_facts(["宁波市鄞州区市场监督管理局"], None, None, "")
-    assert (facts.level, facts.region) == ("district", "浙江省宁波市鄞州区")
-    assert names("区市场监管局", "浙江省宁波市鄞州区") == [("宁波市鄞州区市场监督管理局", "lead")]
-    region, n = match_prefix("宁波市区域质量中心")
-    assert region is not None and region.name == "宁波市" and n == 3
+    facts = infer_facts(["嘉兴市南湖区市场监督管理局"], None, None, "")
+    assert (facts.level, facts.region) == ("district", "浙江省嘉兴市南湖区")
+    assert names("区市场监管局", "浙江省嘉兴市南湖区") == [("嘉兴市南湖区市场监督管理局", "lead")]
+    region, n = match_prefix("嘉兴市区域质量中心")
+    assert region is not None and region.name == "嘉兴市" and n == 3
+    assert names("南湖区市场监管局、海宁市市场监管局", "浙江省嘉兴市") == [
+        ("嘉兴市南湖区市场监督管理局", "lead"), ("海宁市市场监督管理局", "lead")]
+
+
+def test_party_committee_written_in_full_gets_the_canonical_form() -> None:
+    assert names("中共相城区委宣传部", "江苏省苏州市相城区") == [("中共苏州市相城区委员会宣传部", "lead")]
+    assert names("中共常州市委", None) == [("中共常州市委员会", "lead")]
+
+
+def test_national_title_without_issuers_is_national() -> None:
+    facts = infer_facts([], None, "关于开展2015年全国“质量月”活动的通知", "江苏省、浙江省、上海市质监局")
+    assert (facts.level, facts.region) == ("national", None)
+
+
+def test_a_spaced_name_tail_joins_its_name() -> None:
+    assert issuer_tokens(["无锡市质量发展委员会 办公室  公安部"]) == ["无锡市质量发展委员会办公室", "公安部"]
+
+
+def test_more_short_forms_of_district_bodies() -> None:
+    assert names("区政府办、区教体局、区文体旅局", "天津市西青区") == [
+        ("天津市西青区人民政府办公室", "lead"), ("天津市西青区教育体育局", "lead"),
+        ("天津市西青区文化体育和旅游局", "lead")]
+
+
+def test_unlisted_district_named_by_the_title_alone() -> None:
+    facts = infer_facts([], None, "南湖区2019年“质量月”活动方案", "嘉兴市质量强市领导小组；嘉兴市各区")
+    assert (facts.level, facts.region) == ("district", "浙江省嘉兴市南湖区")
+    facts = infer_facts([], None, "关于开展2019年全市“质量月”活动的通知", "嘉兴市各区、县（市）")
+    assert (facts.level, facts.region) == ("municipal", "浙江省嘉兴市")
+    facts = infer_facts([], None, "嘉兴市南湖区2019年“质量月”活动方案", "")
+    assert (facts.level, facts.region) == ("district", "浙江省嘉兴市南湖区")
+
+
+def test_listed_districts_of_other_big_cities() -> None:
+    assert names("区市场监管局", "山东省青岛市市南区") == [("青岛市市南区市场监督管理局", "lead")]
+    region, _ = match_prefix("和平区市场监管局", by_path("辽宁省沈阳市"))
+    assert region is not None and region.path == "辽宁省沈阳市和平区"
+
+
+def test_guiding_bodies_are_not_organizers() -> None:
+    assert names("省质监局指导，省质协承办", "浙江省") == [("浙江省质量协会", "lead")]
+    assert names("指导单位：市场监管总局；主办单位：市质协", "江苏省镇江市") == [("镇江市质量协会", "lead")]

@@ -14,12 +14,21 @@ from dataclasses import dataclass
 
 from normalizers.orgs.registry import load_registry
 from normalizers.orgs.resolve import OrgContext, Resolution, resolve_mention
-from normalizers.regions import LEVEL_OF_KIND, Region, by_path, load_regions, match_prefix, mentions
+from normalizers.regions import (
+    LEVEL_OF_KIND,
+    Region,
+    by_path,
+    load_regions,
+    match_prefix,
+    mentions,
+    unlisted_county,
+)
 
 _TOKEN_SPLIT = re.compile(r"[\s、，,；;]+")
 _ORG_TAIL = re.compile(r"(局|委员会|委|厅|部|办公室|办|署|院|会|所|站|中心|政府|公司|联|社|协|行|关|团)$")
 _NOT_ORG = re.compile(r"[0-9０-９“”\"《》：:]|^(附件|关于|抄送|印发)")
 _NATIONAL_ASSOCIATION = re.compile(r"^(中国|中华|全国).*(协会|学会|联合会|商会|研究会|促进会)$")
+_CONTINUATIONS = {"办公室", "办公厅", "委员会", "管理局", "监督局", "领导小组办公室", "分局", "支队", "研究院"}
 _LEVEL_WORDS = (("全国", "national"), ("全省", "provincial"), ("全区", "district"), ("全县", "district"),
                 ("全市", "municipal"))
 
@@ -47,7 +56,13 @@ def _line_tokens(line: str) -> list[str]:
     tokens = [t for t in _TOKEN_SPLIT.split(line.strip()) if t]
     if len(tokens) > 2 and all(len(t) == 1 for t in tokens):
         return ["".join(tokens)]
-    return tokens
+    joined: list[str] = []
+    for t in tokens:  # 苏州市质量发展委员会 办公室: a wrapped or spaced name continues
+        if joined and t in _CONTINUATIONS:
+            joined[-1] += t
+        else:
+            joined.append(t)
+    return joined
 
 
 def doc_prefix(doc_number: str | None) -> str:
@@ -96,7 +111,19 @@ def _region_hint(tokens: list[str], doc_number: str | None, title: str | None, t
     entry = load_registry().by_doc_prefix(doc_prefix(doc_number))
     if entry is not None and entry.region:
         return by_path(entry.region)
-    return _from_mentions(title or "") or _from_mentions(text)
+    found = _from_mentions(title or "") or _from_mentions(text)
+    return _title_county(title, found) or found
+
+
+def _title_county(title: str | None, city: Region | None) -> Region | None:
+    """鄞州区2019年质量月活动方案 with 宁波市 in the text: a district the data file lacks, under that city."""
+    if not title or city is None or city.kind not in ("prefecture", "municipality"):
+        return None
+    written, _n = match_prefix(title)
+    if written is not None and written.kind in ("district", "county"):
+        return written
+    step = unlisted_county(title + "…", 0, city)
+    return step[0] if step is not None else None
 
 
 def _from_mentions(text: str) -> Region | None:
@@ -112,6 +139,8 @@ def _level_region(issuers: list[Resolution], hint: Region | None,
     kinds = [_national_kind(r.name) for r in issuers]
     if issuers and all(kinds):
         return ("industry" if set(kinds) == {"association"} else "national"), None
+    if not issuers and _title_level(title) == "national":
+        return "national", None  # 全国… with no issuer named: regions in the text are addressees
     region = next((r.region for r in issuers if r.region is not None), None) or hint
     if region is None:
         return _title_level(title), None

@@ -23,6 +23,7 @@ from normalizers.regions import (
     nearest,
     org_prefix,
     province_abbreviation,
+    unlisted_county,
 )
 
 _PAREN_TAIL = re.compile(r"[（(][^（）()]*[）)]$")
@@ -140,8 +141,13 @@ def _pattern(raw: str, text: str, ctx: OrgContext, carry: Region | None, reg: Re
 
 def _pattern_values(m: re.Match[str], template: str, ctx: OrgContext,
                     carry: Region | None) -> dict[str, Any] | None:
-    values: dict[str, Any] = {k: v for k, v in m.groupdict().items() if v}
+    values: dict[str, Any] = {k: v or "" for k, v in m.groupdict().items()}
     base = carry or ctx.region
+    if values.get("place"):
+        place, n = match_prefix(values["place"], ctx.region)
+        if place is None or n != len(values["place"]):
+            return None
+        values["place"], values["_region"] = org_prefix(place), place
     if "{R}" in template:
         region = nearest(ctx.region, values.get("lvl", "")) or nearest(base, values.get("lvl", ""))
         if region is None:
@@ -153,7 +159,7 @@ def _pattern_values(m: re.Match[str], template: str, ctx: OrgContext,
         if district is None or city is None:
             return None
         values.update(city=org_prefix(city), dshort=district.name[:-1], _region=district)
-    if "short" in values:
+    if values.get("short"):
         region, n = match_prefix(values["short"] + "市", ctx.region)
         if region is None or n != len(values["short"]) + 1:
             region = _short_region(values["short"])
@@ -183,11 +189,24 @@ def _prefixed(raw: str, text: str, ctx: OrgContext, carry: Region | None, reg: R
     return Resolution(raw, prefix + dept, known, f"{how}+department" if known else how, region=region)
 
 
+def _unlisted_in_city(text: str, region: Region | None) -> Region | None:
+    """鄞州区市场监管局 in a 宁波市 notice: a district the data file lacks, before a known department."""
+    city = nearest(region, "市")
+    if city is None or city.kind not in ("prefecture", "municipality"):
+        return None
+    step = unlisted_county(text, 0, city)
+    if step is None or expand(text[step[1]:]) not in load_registry().departments:
+        return None
+    return step[0]
+
+
 def _locate(text: str, ctx: OrgContext, carry: Region | None) -> tuple[Region | None, str, str]:
     """Where the body sits: (region, the name after the region, how the region was found)."""
     region, n = match_prefix(text, ctx.region or carry)
     if region is not None and n < len(text):
         return region, text[n:], "explicit"
+    if county := _unlisted_in_city(text, ctx.region):
+        return county, text[len(county.name):], "explicit"
     if text[0] in "省市区县" and not text.startswith(_NOT_RELATIVE) and len(text) > 2:
         rel = nearest(ctx.region, text[0])
         return rel, text[1:], "relative" if rel else "unplaced"

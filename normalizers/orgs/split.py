@@ -25,7 +25,8 @@ _CO_PREFIX = re.compile(r"^(会同|联合|配合|协同|协助|协调)")
 _INFIX = re.compile(r"^(?P<left>.+?)(会同|联合|协同)(?P<right>.+)$")
 _ETC = re.compile(r"等(?:[\d一二三四五六七八九十]+[个家])?(?:部门|单位|机构)?$")
 _BY = re.compile(r"^由")
-_LABEL = re.compile(r"^(?P<label>主办|承办|牵头|责任|配合|协办|参与|组织)(?:单位|部门)[:：]")
+_LABEL = re.compile(r"^(?P<label>主办|承办|牵头|责任|配合|协办|参与|组织|指导)(?:单位|部门)[:：]")
+_GUIDES = re.compile(r"(指导|监制)$")  # a guiding body is mentioned, not an organizer (SPEC §2.4)
 _CO_LABELS = ("配合", "协办", "参与")
 _ADMIN_RUN = re.compile(r"各(?P<first>[省市县区镇乡])(?P<rest>(?:、[省市县区镇乡])+)")
 
@@ -66,6 +67,8 @@ def _bodies(text: str) -> list[str]:
 
 def _clause(clause: str, default: Role) -> list[Mention]:
     text = _BY.sub("", _ETC.sub("", clause.strip()))
+    if _GUIDES.search(text):
+        return []
     if m := _CO_PREFIX.match(text):
         return [Mention(b, "co") for b in _bodies(text[m.end():])]
     if m := _CO_SUFFIX.search(text):
@@ -105,6 +108,8 @@ def split_mentions(raw: str | None) -> list[Mention]:
     for i, segment in enumerate(split_top(text, _SEGMENT)):
         default: Role = "lead" if i == 0 else "co"
         if label := _LABEL.match(segment):
+            if label.group("label") == "指导":
+                continue
             default = "co" if label.group("label") in _CO_LABELS else "lead"
             segment = segment[label.end():]
         for clause in split_top(segment, _CLAUSE):
