@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from loaders.db import writer
 from loaders.models import Run, SourceFile
 from loaders.store import now
 
@@ -17,12 +18,12 @@ def new_load_id() -> str:
 
 
 def start_run(engine: Engine, load_id: str, params: dict[str, Any]) -> None:
-    with Session(engine) as session, session.begin():
+    with Session(writer(engine)) as session, session.begin():
         session.add(Run(id=load_id, started_at=now(), status="running", params=params, summary={}))
 
 
 def finish_run(engine: Engine, load_id: str, status: str, summary: dict[str, Any]) -> None:
-    with Session(engine) as session, session.begin():
+    with Session(writer(engine)) as session, session.begin():
         run = session.get(Run, load_id)
         if run is not None:
             run.finished_at, run.status, run.summary = now(), status, summary

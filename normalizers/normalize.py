@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast, get_args
 
 from normalizers.categories import categorize
-from normalizers.organizations import resolve_organizers
-from schemas import Notice, StageError, StageResult
+from normalizers.categories import data_hash as category_data_hash
+from normalizers.organizations import OrgContext, resolve_organizers
+from normalizers.orgs import data_hash
+from normalizers.orgs.docmeta import infer_facts
+from schemas import Notice, OrganizerRef, StageError, StageResult
+from schemas.notice import Level
 
-NORMALIZER_VERSION = "1"
+# code version + hash of the rule/data files: editing a data file re-normalizes on the next run
+NORMALIZER_VERSION = "2+" + category_data_hash() + "+" + data_hash()
 
 
 @dataclass(frozen=True)
@@ -30,11 +36,40 @@ def normalize_notice(notice: Notice, context: NormalizeContext | None = None) ->
 
 
 def _normalize_one(notice: Notice) -> None:
-    meta = notice.meta
-    if not meta.issuers:
-        meta.issuers = list(meta.issuers_raw)
-    for activity in notice.activities:
-        activity.organizer_refs = resolve_organizers(activity.organizers_raw)
-        activity.category, activity.category_method = categorize(activity.category_raw, activity.content)
     for child in notice.embedded:
         _normalize_one(child)
+    _normalize_meta(notice)
+    org_context = OrgContext.of(notice.meta.region, notice.meta.level)
+    for activity in notice.activities:
+        activity.organizer_refs = resolve_organizers(activity.organizers_raw, org_context)
+        if not activity.organizers_raw and len(notice.meta.issuers) == 1:
+            # an issuer announcing its own activities organizes them (several issuers: none)
+            issuer = notice.meta.issuers[0]
+            activity.organizer_refs = [OrganizerRef(raw=issuer, name=issuer, role="lead", resolved=True,
+                                                    method="issuer")]
+        activity.category, activity.category_method = categorize(activity.category_raw, activity.content,
+                                                                 activity.project)
+
+
+def _normalize_meta(notice: Notice) -> None:
+    meta = notice.meta
+    forwarded = [name for child in notice.embedded for name in child.meta.issuers]
+    facts = infer_facts(meta.issuers_raw, meta.doc_number, meta.title, _text(notice), exclude=forwarded)
+    meta.issuers = facts.issuers
+    meta.level = meta.level or _level(facts.level)
+    meta.region = meta.region or facts.region
+
+
+def _level(value: str | None) -> Level | None:
+    for level in get_args(Level):
+        if value == level:
+            return cast(Level, level)
+    return None
+
+
+def _text(notice: Notice) -> str:
+    """Title, outline and activity text: where region names are looked for when nothing else tells."""
+    parts = [notice.meta.title or ""]
+    parts += [o.text + o.body for o in notice.outline]
+    parts += [(a.organizers_raw or "") + a.content for a in notice.activities]
+    return "\n".join(parts)

@@ -17,6 +17,7 @@ from loaders.db import get_engine
 from loaders.export import export_jsonl
 from loaders.runs import file_states
 from pipeline import cli_store
+from pipeline.cli_orgs import orgs_app
 from pipeline.config import load_settings
 from pipeline.run import prepare_store
 
@@ -29,6 +30,7 @@ app = typer.Typer(
 db_app = typer.Typer(help="Store administration (migrations).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 cli_store.register(app)
+app.add_typer(orgs_app, name="orgs")
 console = Console()
 
 DbOption = typer.Option(None, "--db", help="SQLAlchemy URL of the store (default from config).")

@@ -8,10 +8,12 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from loaders.db import get_engine, upgrade
+from loaders.db import exclusive, get_engine, upgrade, writer
+from loaders.organizations import sync_organizations
 from loaders.runs import finish_run, new_load_id, start_run
 from loaders.store import mark_withdrawn, sync_categories
 from normalizers.categories import category_table
+from normalizers.orgs import load_registry
 from pipeline.config import Settings, load_settings
 from pipeline.discover import discover
 from pipeline.process import FileOutcome
@@ -22,6 +24,14 @@ from schemas import ErrorKind, StageError
 def prepare_store(settings: Settings) -> None:
     upgrade(settings.db)
     sync_categories(get_engine(settings.db), category_table())
+    sync_registry(settings)
+
+
+def sync_registry(settings: Settings) -> None:
+    """The organization registry into the store, one process at a time (its upserts read, then write)."""
+    engine = get_engine(settings.db)
+    with exclusive(engine, "organizations"):
+        sync_organizations(writer(engine), load_registry())
 
 
 def prepare(settings: Settings, sources: Sequence[str]) -> tuple[str, list[Path]]:
@@ -45,6 +55,7 @@ def finish(settings: Settings, load_id: str, sources: Sequence[str], outcomes: l
     for src in sources:
         if Path(src).is_dir():
             withdrawn += mark_withdrawn(engine, present, under=str(absolute(src)) + os.sep)
+    sync_registry(settings)  # links and descriptions for bodies met in this run
     summary = summarize(load_id, outcomes, len(withdrawn), seconds)
     status = "failed" if summary.failed else "success"
     finish_run(engine, load_id, status, summary.model_dump())

@@ -50,6 +50,8 @@ class OutlineItem(BaseModel):
     heading: str | None = None
     text: str = Field(description="the numbered paragraph, marker removed, unwrapped")
     body: str = Field(default="", description="unnumbered paragraphs that follow the item")
+    intro: str | None = Field(default=None, description="the unnumbered lead-in paragraph right before "
+                              "the item, e.g. '主要活动如下：'")
     span: Span = Field(default_factory=Span)
 
 

@@ -79,8 +79,11 @@ def test_two_runs_at_once_neither_duplicate_nor_corrupt(raw_dir: Path, store_url
         names = list(s.scalars(select(Organization.name)))
         assert len(names) == len(set(names)) > 10
         assert s.scalar(select(func.count()).select_from(SourceFile)) == len(FILES)
-        assert s.scalar(select(func.count()).select_from(ActivityRow)) == 5 + 16 + 104 + 66
-    assert _export(store_url, tmp_path / "after") == _reference_export(raw_dir, tmp_path)
+        activities = s.scalar(select(func.count()).select_from(ActivityRow))
+    reference = _reference_export(raw_dir, tmp_path)
+    with Session(get_engine(f"sqlite:///{tmp_path / 'reference.db'}")) as s:
+        assert activities == s.scalar(select(func.count()).select_from(ActivityRow)) > 100
+    assert _export(store_url, tmp_path / "after") == reference
 
 
 @pytest.mark.slow

@@ -19,9 +19,10 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from extractors.errors import BadInputError, EncryptedError, TooLargeError
 from extractors.readers.geometry import Char, chars_to_lines, cluster_positions, dedupe_chars
+from extractors.readers.rulings import Segment, is_visible_graphic, open_band, vertical_segments
 from schemas import BBox, Page, Table, TableCell, TextLine
 
-PDF_READER_VERSION = "2"
+PDF_READER_VERSION = "3"
 TABLE_SETTINGS: dict[str, Any] = {
     "vertical_strategy": "lines",
     "horizontal_strategy": "lines",
@@ -79,11 +80,13 @@ def _has_text(page: Page, settings: PdfSettings) -> bool:
 def _read_page(page: Any) -> Page:
     number = page.page_number
     chars = dedupe_chars([_to_char(c) for c in page.chars if c.get("text", "")])
-    tables = _find_tables(page) if (page.lines or page.rects) else []
+    visible = page.filter(is_visible_graphic) if (page.lines or page.rects) else None
+    tables = _find_tables(visible) if visible is not None else []
+    v_edges = vertical_segments(visible.edges) if visible is not None else []
     used: set[int] = set()
     items: list[TextLine | Table] = []
     for found in tables:
-        table, taken = _build_table(found, chars, number)
+        table, taken = _build_table(found, chars, number, v_edges)
         if table.n_rows:
             items.append(table)
             used |= taken
@@ -140,10 +143,19 @@ def _bbox_of(chars: Iterable[Char]) -> BBox:
                 x1=max(c.x1 for c in cs), bottom=max(c.bottom for c in cs))
 
 
-def _build_table(found: Any, chars: list[Char], page: int) -> tuple[Table, set[int]]:
-    """Rebuild rows/cols/spans from the cell boxes pdfplumber found, and fill in text."""
+def _build_table(found: Any, chars: list[Char], page: int,
+                 v_edges: list[Segment] | None = None) -> tuple[Table, set[int]]:
+    """Rebuild rows/cols/spans from the cell boxes pdfplumber found, and fill in text.
+
+    Rows left open at a page break (no ruling above or below, but the column rulings run
+    on) are not cells for pdfplumber; they are added as open bands so their text stays in
+    the table instead of falling out as loose lines."""
     boxes = [tuple(map(float, b)) for b in found.cells]
     xs = cluster_positions([b[0] for b in boxes] + [b[2] for b in boxes])
+    bbox = tuple(map(float, found.bbox))
+    top_band = open_band(bbox, xs, v_edges or [], chars, True, boxes)
+    bottom_band = open_band(bbox, xs, v_edges or [], chars, False, boxes)
+    boxes += top_band + bottom_band
     ys = cluster_positions([b[1] for b in boxes] + [b[3] for b in boxes])
     taken: set[int] = set()
     cells: list[TableCell] = []
@@ -160,10 +172,12 @@ def _build_table(found: Any, chars: list[Char], page: int) -> tuple[Table, set[i
             bbox=BBox(x0=b[0], top=b[1], x1=b[2], bottom=b[3]),
         ))
     cells.sort(key=lambda c: (c.row, c.col))
-    x0, top, x1, bottom = map(float, found.bbox)
+    x0, top, x1, bottom = bbox
+    top = min([top] + [b[1] for b in top_band])
+    bottom = max([bottom] + [b[3] for b in bottom_band])
     table = Table(
         page=page, bbox=BBox(x0=x0, top=top, x1=x1, bottom=bottom), n_rows=max(len(ys) - 1, 0),
-        n_cols=max(len(xs) - 1, 0), cells=cells, col_edges=xs, has_bottom_border=True,
+        n_cols=max(len(xs) - 1, 0), cells=cells, col_edges=xs, has_bottom_border=not bottom_band,
     )
     return table, taken
 

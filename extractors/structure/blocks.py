@@ -81,8 +81,10 @@ def _norm(text: str) -> str:
 
 def build_blocks(doc: LayoutDocument) -> list[BlockItem]:
     out: list[BlockItem] = []
-    for page_items in strip_furniture(doc):
-        margin = _margins(page_items)
+    pages = strip_furniture(doc)
+    usual = _usual_margins(pages)
+    for page_items in pages:
+        margin = _widen(_margins(page_items), usual)
         for item in page_items:
             if isinstance(item, Table):
                 out.append(item)
@@ -101,6 +103,21 @@ def _paragraph_block(line: TextLine) -> Block:
 def _margins(items: list[TextLine | Table]) -> tuple[float, float] | None:
     boxes = [i.bbox for i in items if isinstance(i, TextLine) and i.bbox is not None]
     return (min(b.x0 for b in boxes), max(b.x1 for b in boxes)) if boxes else None
+
+
+def _usual_margins(pages: list[list[TextLine | Table]]) -> tuple[float, float] | None:
+    """The median text margins over pages: a sparse last page must not shrink them."""
+    found = [m for m in (_margins(p) for p in pages) if m is not None]
+    if not found:
+        return None
+    lefts, rights = sorted(m[0] for m in found), sorted(m[1] for m in found)
+    return lefts[len(lefts) // 2], rights[len(rights) // 2]
+
+
+def _widen(page: tuple[float, float] | None, usual: tuple[float, float] | None) -> tuple[float, float] | None:
+    if page is None or usual is None:
+        return page
+    return min(page[0], usual[0]), max(page[1], usual[1])
 
 
 def _append_line(out: list[BlockItem], line: TextLine, margin: tuple[float, float] | None) -> None:
@@ -126,20 +143,45 @@ def _continues(prev: Block, line: TextLine, margin: tuple[float, float] | None) 
     size = line.font_size or 12.0
     if abs((last.font_size or size) - size) > 0.6 or last.bold != line.bold:
         return False
-    if MARKER_START.match(line.text) or is_page_number(line.text):
+    if is_page_number(line.text):
         return False
-    if prev.align == "center" or _is_centred(line, margin):
+    if MARKER_START.match(line.text) and not _mid_sentence(last, margin, size):
+        return False
+    if prev.align == "center" or _is_centred(line, margin) or _is_set_off(last, margin, size):
         return False
     short = margin[1] - last.bbox.x1
     if short > 10 * size or (short > 2.5 * size and last.text.rstrip()[-1:] in SENTENCE_END):
         return False  # previous line ended short: paragraph end
     if line.bbox.x0 - _left_edge(prev) > 1.5 * size:  # indented first line
         return False
-    return True
+    return not _both_indented(last, line, margin, size)
+
+
+def _mid_sentence(last: TextLine, margin: tuple[float, float], size: float) -> bool:
+    """The previous line runs to the right margin and stops mid-sentence, so a marker-like
+    start of the next line (（一）, 2、) is inside a sentence, not a new item."""
+    assert last.bbox is not None
+    tail = last.text.rstrip()[-1:]
+    return margin[1] - last.bbox.x1 < 0.5 * size and tail != "" and tail not in SENTENCE_END + "，、,"
+
+
+def _both_indented(last: TextLine, line: TextLine, margin: tuple[float, float], size: float) -> bool:
+    """Two lines indented alike from the left margin: wrapped text returns to the margin, so
+    the second line opens a new paragraph (a one-line heading, a list of slogans or names)."""
+    assert last.bbox is not None and line.bbox is not None
+    indented = line.bbox.x0 - margin[0] > 1.5 * size
+    ended_short = margin[1] - last.bbox.x1 > 0.5 * size  # a full justified line reaches the margin
+    return indented and ended_short and abs(line.bbox.x0 - last.bbox.x0) < size
 
 
 def _left_edge(prev: Block) -> float:
     return min(ln.bbox.x0 for ln in prev.lines if ln.bbox is not None)
+
+
+def _is_set_off(line: TextLine, margin: tuple[float, float], size: float) -> bool:
+    """A line starting well right of the first-line indent (centred, right-aligned: a doc
+    number, signature or date) stands alone: wrapped text never continues it."""
+    return line.bbox is not None and line.bbox.x0 - margin[0] > 3.5 * size
 
 
 def _is_centred(line: TextLine, margin: tuple[float, float]) -> bool:

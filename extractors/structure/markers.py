@@ -16,7 +16,7 @@ _CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("cn_dun", re.compile(r"^\s*([一二三四五六七八九十百]{1,4})\s*[、．.](?![\d一二三四五六七八九十])")),
     ("cn_paren", re.compile(r"^\s*[（(]\s*([一二三四五六七八九十百]{1,4})\s*[）)]\s*")),
-    ("arabic_dot", re.compile(r"^\s*(\d{1,3})\s*[、．.](?!\s*\d)\s*")),
+    ("arabic_dot", re.compile(r"^\s*(\d{1,3})\s*[、．.](?!\d)\s*")),
     ("arabic_paren", re.compile(r"^\s*[（(]\s*(\d{1,3})\s*[）)]\s*")),
     ("circled", re.compile(r"^\s*([①-⑳])\s*")),
     ("paren_digit", re.compile(r"^\s*([⑴-⒇])\s*")),

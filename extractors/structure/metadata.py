@@ -5,7 +5,17 @@ from __future__ import annotations
 import re
 
 from extractors.structure.blocks import Block
-from schemas import DocumentMeta
+from extractors.structure.outline import block_marker
+from extractors.structure.segments import (
+    ATTACH_HEAD,
+    DATE_LINE,
+    attachment_entries,
+    is_title_text,
+    slogan_regions,
+    slogans,
+    squash,
+)
+from schemas import DocumentMeta, OutlineItem
 
 _OPEN = re.escape("〔[［(（【")
 _CLOSE = re.escape("〕]］)）】")
@@ -16,8 +26,6 @@ _CN_DATE_DIGIT = {"〇": 0, "○": 0, "零": 0, "Ｏ": 0, "O": 0, "一": 1, "二
                   "六": 6, "七": 7, "八": 8, "九": 9}
 DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 CN_DATE = re.compile(r"([〇○零Ｏ一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*([一二三四五六七八九十]{1,3})\s*日")
-TITLE_END = re.compile(r"(通知|方案|计划|安排|意见|通报|决定|办法|要点|活动|函)$")
-ISSUE_LINE = re.compile(r"印\s*发$|抄\s*送|^联系人|^（此件")
 
 
 def normalize_doc_number(match: re.Match[str]) -> str:
@@ -58,61 +66,164 @@ def _small_cn(s: str) -> int:
     return _CN_DATE_DIGIT[s]
 
 
-def _is_date_line(text: str) -> bool:
-    t = re.sub(r"\s+", "", text)
-    return bool(re.fullmatch(r"(?:19|20)\d{2}年\d{1,2}月\d{1,2}日", t)) or bool(
-        re.fullmatch(r"[〇○零Ｏ一二三四五六七八九]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日", t)
-    )
+ORG_TOKEN = re.compile(
+    r"^[\u4e00-\u9fa5（）()]{2,30}(?:局|委员会|委|厅|部|会|办公室|办|总署|署|银行|分行|院|省委|市委|协会|联合会|政府"
+    r"|中心|社|集团|公司|团|所|站)$"
+)
+THEME_HEAD = re.compile(r"^(?:活动)?主题$")
+THEME_INLINE = re.compile(r"主题(?:是|为)?[:：]\s*[“\"]?([^。；”\"]{4,40})[”\"]?")
+SALUTATION = re.compile(r"[:：]$")
+ABBREV = re.compile(r"^([\u4e00-\u9fa5]{2,8})〔")
 
 
-def extract_meta(blocks: list[Block]) -> DocumentMeta:
+def is_date_line(text: str) -> bool:
+    """A 成文日期 line: a date alone, perhaps followed by a parenthetical (（此件公开发布）)."""
+    return bool(DATE_LINE.match(text))
+
+
+def is_org_line(text: str) -> bool:
+    """A signature line: one or more body names separated by spaces, nothing else."""
+    tokens = text.split()
+    return bool(tokens) and len(squash(text)) <= 90 and all(ORG_TOKEN.match(t) for t in tokens)
+
+
+def extract_meta(blocks: list[Block], outline: list[OutlineItem] | None = None) -> DocumentMeta:
+    outline = outline or []
     meta = DocumentMeta()
-    head = blocks[:8]
-    for b in head:
-        nums = find_doc_numbers(b.text)
-        if nums and b.text.strip().startswith(nums[0][:2]):
-            meta.doc_number = nums[0]
-            break
-    meta.title = _title(head)
-    date_idx = next((i for i, b in enumerate(blocks) if _is_date_line(b.text)), None)
+    meta.doc_number = find_doc_number(blocks[:10])
+    meta.title = find_title(blocks)
+    date_idx = next((i for i, b in enumerate(blocks) if is_date_line(b.text)), None)
     if date_idx is not None:
         meta.date = parse_date(blocks[date_idx].text)
-        meta.issuers_raw = _signature(blocks, date_idx)
+    meta.issuers_raw = signature(blocks, date_idx, outline) or _abbrev_issuer(meta.doc_number)
     all_text = "\n".join(b.text for b in blocks)
     meta.references = [n for n in find_doc_numbers(all_text) if n != meta.doc_number]
-    meta.year = _year(meta)
+    meta.attachments, _ = attachment_entries(blocks)
+    meta.theme = find_theme(blocks, outline)
+    meta.slogans = slogans(blocks, slogan_regions(blocks, meta.attachments), meta.theme)
+    meta.year = campaign_year(meta)
     return meta
 
 
-def _title(head: list[Block]) -> str | None:
-    sized = [b for b in head if b.font_size]
-    if sized:
-        biggest = max(b.font_size or 0 for b in sized)
-        body = sorted(b.font_size or 0 for b in sized)[len(sized) // 2]
-        if biggest > body + 1:
-            cands = [b for b in sized if b.font_size == biggest and not b.text.endswith("文件")]
-            cands = [b for b in cands if not re.search(r"文\s*件$", b.text)]
-            if cands:
-                return cands[0].text.strip()
+def find_doc_number(head: list[Block]) -> str | None:
+    """The document's own number: a line that opens with one (a salutation may be glued on)."""
     for b in head:
-        t = b.text.strip()
-        if t.startswith("关于") and TITLE_END.search(t):
-            return t
+        nums = find_doc_numbers(b.text)
+        if nums and squash(b.text).startswith(squash(nums[0])[:2]) and not ATTACH_HEAD.match(b.text):
+            return nums[0]
     return None
 
 
-def _signature(blocks: list[Block], date_idx: int) -> list[str]:
-    out: list[str] = []
-    for b in reversed(blocks[max(0, date_idx - 4):date_idx]):
-        t = b.text.strip()
-        if len(t) > 60 or t.endswith(("。", "：", ":")) or ISSUE_LINE.search(t):
-            break
-        out.insert(0, t)
-    return out
+def find_title(blocks: list[Block]) -> str | None:
+    """The title before the first numbered item: the longest run of title-font lines that
+    reads as a title (a wrapped title); else the cover letter's 《…》."""
+    head = _head(blocks)
+    body = _body_size(blocks)
+    for i in range(len(head)):
+        title = _title_at(head, i, body)
+        if title:
+            return title
+    for blk in head:
+        m = re.search(r"《([^》]{6,60})》", blk.text)
+        if m and is_title_text(m.group(1)):
+            return m.group(1).strip()
+    return None
 
 
-def _year(meta: DocumentMeta) -> int | None:
-    for text in (meta.title or "",):
+def _title_at(head: list[Block], i: int, body: float) -> str | None:
+    run = [head[i]]
+    if _title_part(head[i], head[i], body):
+        for nxt in head[i + 1:i + 3]:
+            if not _title_part(nxt, head[i], body, continued=True):
+                break
+            run.append(nxt)
+    for k in range(len(run), 0, -1):
+        text = "".join(x.text.strip() for x in run[:k])
+        if is_title_text(text):
+            return text
+    return None
+
+
+def _head(blocks: list[Block]) -> list[Block]:
+    first_item = next((i for i, b in enumerate(blocks) if block_marker(b) is not None), len(blocks))
+    return blocks[:min(first_item, 30)]
+
+
+def _body_size(blocks: list[Block]) -> float:
+    sizes = sorted(b.font_size for b in blocks if b.font_size)
+    return sizes[len(sizes) // 2] if sizes else 0.0
+
+
+def _title_part(part: Block, first: Block, body: float, continued: bool = False) -> bool:
+    """A line that may open (or continue) a wrapped title: the title's font, larger than the
+    body or opening with 关于, short, no sentence punctuation, not a masthead or doc number."""
+    p = squash(part.text)
+    same_font = part.font_size == first.font_size and part.bold == first.bold
+    title_font = continued or (part.font_size or 0) > body or p.startswith("关于")
+    return same_font and title_font and 0 < len(p) <= 40 and not re.search(r"[。；：:]", p) \
+        and not p.endswith(("文件", "文")) and not DOC_NUMBER.search(p) and not ATTACH_HEAD.match(p)
+
+
+def signature(blocks: list[Block], date_idx: int | None, outline: list[OutlineItem]) -> list[str]:
+    """Issuers as written: the name lines just above the date, or the first run of name
+    lines after the body when there is no date. Names on one line are split at spaces."""
+    lines: list[str] = []
+    if date_idx is not None:
+        for b in reversed(blocks[max(0, date_idx - 6):date_idx]):
+            if not is_org_line(b.text):
+                break
+            lines.insert(0, b.text)
+    else:
+        start = _after_last_item(blocks, outline)
+        run = [b.text for b in blocks[start:]]
+        first = next((k for k, t in enumerate(run) if is_org_line(t)), None)
+        if first is not None:
+            for t in run[first:]:
+                if not is_org_line(t):
+                    break
+                lines.append(t)
+    return [tok for line in lines for tok in line.split()]
+
+
+def _after_last_item(blocks: list[Block], outline: list[OutlineItem]) -> int:
+    if not outline:
+        return 0
+    last = outline[-1].text[:12]
+    idx = [i for i, b in enumerate(blocks) if last and last in b.text]
+    return idx[-1] + 1 if idx else 0
+
+
+def _abbrev_issuer(doc_number: str | None) -> list[str]:
+    """No signature: the issuer's abbreviation that opens the doc number (中机质协〔2020〕10号)."""
+    m = ABBREV.match(doc_number or "")
+    return [m.group(1)] if m else []
+
+
+def find_theme(blocks: list[Block], outline: list[OutlineItem]) -> str | None:
+    """活动主题 section body (past a lead-in ending in ：), else '…主题是：X'."""
+    for item in outline:
+        if THEME_HEAD.match(squash(item.heading or item.text)) and item.body:
+            paras = [p.strip() for p in item.body.split("\n") if p.strip()]
+            inline = THEME_INLINE.search(paras[0]) if paras else None
+            if inline and inline.group(1).strip():
+                return _clean_theme(inline.group(1))
+            while paras and SALUTATION.search(paras[0]):
+                paras.pop(0)
+            if paras:
+                return _clean_theme(paras[0])
+    for b in blocks:
+        m = THEME_INLINE.search(b.text.replace("*", ""))
+        if m:
+            return _clean_theme(m.group(1))
+    return None
+
+
+def _clean_theme(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("*", "")).strip().strip("“”\"").rstrip("。；;").strip()
+
+
+def campaign_year(meta: DocumentMeta) -> int | None:
+    for text in (meta.title or "", meta.theme or ""):
         m = re.search(r"((?:19|20)\d{2})\s*年", text)
         if m:
             return int(m.group(1))

@@ -16,6 +16,7 @@ from schemas import OutlineItem, Span
 
 HEADING_MAX = 40
 _SENTENCE = re.compile(r"^(.+?)。")
+_PARAGRAPH_END = "。！？；：:;!?”’）)》」』"
 
 
 @dataclass
@@ -29,13 +30,14 @@ class OutlineBuilder:
     items: list[OutlineItem] = field(default_factory=list)
     stack: list[_Open] = field(default_factory=list)
 
-    def add(self, block: Block, marker: Marker) -> OutlineItem:
+    def add(self, block: Block, marker: Marker, intro: str | None = None) -> OutlineItem:
         depth = self._push(marker)
         path = "/".join(o.label for o in self.stack)
         text = _clean(marker.rest)
         item = OutlineItem(
             seq=len(self.items) + 1, path=path, marker=marker.raw, depth=depth,
             heading=heading_of(text), text=text, span=Span(pages=list(block.pages), bbox=block.bbox),
+            intro=intro,
         )
         self.items.append(item)
         return item
@@ -44,10 +46,19 @@ class OutlineBuilder:
         if not self.items:
             return
         last = self.items[-1]
+        if not last.body and "。" in last.text and last.text[-1] not in _PARAGRAPH_END:
+            last.text = _clean(last.text + block.text)  # a paragraph split at a page break
+            last.heading = heading_of(last.text)
+            self._add_pages(last, block)
+            return
         last.body = (last.body + "\n" + block.text).strip() if last.body else block.text
+        self._add_pages(last, block)
+
+    @staticmethod
+    def _add_pages(item: OutlineItem, block: Block) -> None:
         for p in block.pages:
-            if p not in last.span.pages:
-                last.span.pages.append(p)
+            if p not in item.span.pages:
+                item.span.pages.append(p)
 
     def _push(self, marker: Marker) -> int:
         kinds = [o.kind for o in self.stack]
@@ -77,12 +88,21 @@ def _clean(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def build_outline(blocks: list[Block]) -> list[OutlineItem]:
+def build_outline(blocks: list[Block], skip: set[int] | None = None) -> list[OutlineItem]:
+    """Outline items of the numbered paragraphs; blocks in ``skip`` (attachment lists,
+    slogan lists) are neither items nor bodies."""
     builder = OutlineBuilder()
-    for block in blocks:
+    previous: Block | None = None
+    for i, block in enumerate(blocks):
+        if skip and i in skip:
+            previous = None
+            continue
         marker = block_marker(block)
         if marker is not None:
-            builder.add(block, marker)
+            intro = previous.text.strip() if previous is not None else None
+            builder.add(block, marker, intro)
+            previous = None
         else:
             builder.add_body(block)
+            previous = block
     return builder.items

@@ -1,96 +1,158 @@
 """Physical table fragments → logical tables → activity rows.
 
-Chain: group fragments that continue one another (same column count, a header equal to
-the first one or none, only titles/furniture between) → drop repeated header rows →
-resolve spans into per-row values (carrying spans over fragment breaks) → join rows
-split by a page break → one activity per data row.
+Chain: group the fragments that continue one another (same column grid; a repeated header,
+or no header with only a repeated title between) → name the columns from the first
+fragment's header rows (synonyms in data/columns.toml) → stitch the rows of every
+fragment (see ``table_rows``) → one activity per data row, unknown columns kept in ``extra``.
+Nothing here knows a file, a title or a column count: every rule reads the tables.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from extractors.structure.blocks import Block, BlockItem
-from extractors.structure.columns import is_header_row, map_header
-from schemas import Activity, BBox, Span, Table
+from extractors.structure.columns import extra_key, is_header_row, map_header
+from extractors.structure.table_rows import LogicalTable, Row, stitch_rows, strip_header_prefix
+from schemas import Activity, Span, Table
 
-SPAN_FIELDS = ("category_raw", "project")
-
-
-@dataclass
-class Row:
-    values: list[str]
-    pages: list[int]
-    bbox: BBox | None = None
-    # per column: True when the slot is covered by a span that began in an earlier row
-    spanned: list[bool] = field(default_factory=list)
+TABLES_VERSION = "3"
+CONTINUED = re.compile(r"[（(]?\s*续(?:表|上表|前表)?\s*[）)]?\s*[:：]?")
 
 
-@dataclass
-class LogicalTable:
-    headers: list[str]
-    fields: list[str | None]
-    fragments: list[Table] = field(default_factory=list)
-    rows: list[Row] = field(default_factory=list)
+@dataclass(frozen=True)
+class TableSettings:
+    """Knobs of the stitcher, validated once."""
+
+    max_header_rows: int = 3
+    max_gap_blocks: int = 3
+    max_gap_chars: int = 120
+    max_title_chars: int = 60
+    width_tolerance: float = 0.10
+
+    def __post_init__(self) -> None:
+        if self.max_header_rows < 1:
+            raise ValueError(f"max_header_rows must be >= 1, got {self.max_header_rows}")
+        if not 0 < self.width_tolerance < 1:
+            raise ValueError(f"width_tolerance must be in (0, 1), got {self.width_tolerance}")
+        if self.max_gap_blocks < 0 or self.max_gap_chars < 0:
+            raise ValueError("max_gap_blocks and max_gap_chars must be >= 0")
 
 
-def _norm(text: str) -> str:
+DEFAULT_SETTINGS = TableSettings()
+
+
+def norm(text: str | None) -> str:
     return re.sub(r"\s+", "", text or "")
 
 
 def row_texts(table: Table, r: int) -> list[str]:
-    grid = table.grid()
-    return [c.text if c is not None else "" for c in grid[r]]
+    return [c.text if c is not None else "" for c in table.grid()[r]]
 
 
-def header_rows(table: Table) -> int:
-    """How many rows at the top of a fragment are header rows."""
+def header_rows(table: Table, settings: TableSettings = DEFAULT_SETTINGS) -> int:
+    """How many rows at the top of a fragment name columns (or are marked as header by the source)."""
     n = 0
-    for r in range(min(table.n_rows, 3)):
-        if is_header_row(row_texts(table, r)) or any(c.is_header for c in table.cells if c.row == r):
+    for r in range(min(table.n_rows, settings.max_header_rows)):
+        marked = any(c.is_header for c in table.cells if c.row == r)
+        if marked or is_header_row(row_texts(table, r)):
             n = r + 1
         else:
             break
     return n
 
 
-def group_tables(items: list[BlockItem]) -> list[list[Table]]:
-    """Consecutive fragments of one logical table; anything but short title lines between breaks a run."""
+def column_names(table: Table, n_head: int) -> list[str]:
+    """Each column's name: the distinct header texts above it, top to bottom (two-level headers)."""
+    grid = table.grid()
+    names: list[str] = []
+    for c in range(table.n_cols):
+        parts: list[str] = []
+        for r in range(n_head):
+            cell = grid[r][c]
+            text = norm(cell.text) if cell is not None else ""
+            if text and text not in parts:
+                parts.append(text)
+        names.append("/".join(parts))
+    return names
+
+
+def _field_names(names: list[str]) -> list[str | None]:
+    """Fields from the most specific header part (the lowest row), falling back to the whole name."""
+    last = map_header([n.split("/")[-1] for n in names])
+    whole = map_header(names)
+    return [a if a is not None else b for a, b in zip(last, whole, strict=True)]
+
+
+# ---------------------------------------------------------------- grouping fragments
+
+
+def group_tables(items: list[BlockItem], settings: TableSettings = DEFAULT_SETTINGS) -> list[list[Table]]:
+    """Consecutive fragments of one logical table, in document order."""
     groups: list[list[Table]] = []
     current: list[Table] = []
     gap: list[Block] = []
+    titles: set[str] = set()
     for item in items:
         if isinstance(item, Table):
-            if current and _continues(current, item, gap):
+            if current and _continues(current, item, gap, titles, settings):
                 current.append(item)
             else:
                 if current:
                     groups.append(current)
-                current = [item]
+                current, titles = [item], _titles_before(gap, settings)
             gap = []
-        elif current:
+        else:
             gap.append(item)
-            if len(gap) > 3 or sum(len(b.text) for b in gap) > 120:
+            if current and _gap_too_long(gap, settings):
                 groups.append(current)
-                current, gap = [], []
+                current = []
     if current:
         groups.append(current)
     return groups
 
 
-def _continues(run: list[Table], nxt: Table, gap: list[Block]) -> bool:
-    first = run[0]
-    if nxt.n_cols != first.n_cols:
-        return False
-    if not _same_grid(first, nxt):
-        return False
-    if header_rows(nxt):
-        return _norm("".join(row_texts(nxt, 0))) == _norm("".join(row_texts(first, 0)))
-    return True
+def _titles_before(gap: list[Block], settings: TableSettings) -> set[str]:
+    """The short lines right above a table's first fragment (附件1, its title, a unit line…)."""
+    out: set[str] = set()
+    for block in reversed(gap[-settings.max_gap_blocks:]):
+        text = norm(CONTINUED.sub("", norm(block.text)))
+        if not text or len(text) > settings.max_title_chars:
+            break
+        out.add(text)
+    return out
 
 
-def _same_grid(a: Table, b: Table, tolerance: float = 0.1) -> bool:
+def _gap_too_long(gap: list[Block], settings: TableSettings) -> bool:
+    return len(gap) > settings.max_gap_blocks or sum(len(b.text) for b in gap) > settings.max_gap_chars
+
+
+def _continues(run: list[Table], nxt: Table, gap: list[Block], titles: set[str], settings: TableSettings) -> bool:
+    first, last = run[0], run[-1]
+    if nxt.n_cols != first.n_cols or not same_grid(first, nxt, settings.width_tolerance):
+        return False
+    n_head = header_rows(first, settings)
+    if n_head and (repeats_header(first, n_head, nxt) or fused_header(first, n_head, nxt)):
+        return True
+    if header_rows(nxt, settings):
+        return False  # a different header: a different table
+    if nxt.bbox is not None and last.bbox is not None and nxt.page <= last.page:
+        return False  # a headerless table further down the same page is not a continuation
+    return all(is_title_repeat(b.text, titles, settings) for b in gap)
+
+
+def is_title_repeat(text: str, titles: set[str], settings: TableSettings = DEFAULT_SETTINGS) -> bool:
+    """A line allowed between fragments: a 续表 mark, or a line that stood above the first fragment."""
+    t = norm(text)
+    if len(t) > settings.max_title_chars:
+        return False
+    rest = norm(CONTINUED.sub("", t))
+    return not rest or rest in titles
+
+
+def same_grid(a: Table, b: Table, tolerance: float = 0.1) -> bool:
+    """Column widths agree within ``tolerance`` (relative), when both tables carry them."""
     wa, wb = _widths(a), _widths(b)
     if wa is None or wb is None:
         return True
@@ -109,78 +171,61 @@ def _widths(t: Table) -> list[float] | None:
     return [w / total for w in raw]
 
 
-def build_logical(group: list[Table]) -> LogicalTable | None:
+def header_texts(table: Table, n_head: int) -> list[list[str]]:
+    return [[norm(t) for t in row_texts(table, r)] for r in range(n_head)]
+
+
+def _matches_header(texts: list[str], heads: list[list[str]]) -> bool:
+    """Every non-empty cell equals the header text of its column in some header row (at least two)."""
+    named = [(c, norm(t)) for c, t in enumerate(texts) if norm(t)]
+    hits = sum(1 for c, t in named if any(c < len(h) and h[c] == t for h in heads))
+    return len(named) >= 2 and hits == len(named)
+
+
+def repeated_header_rows(first: Table, n_head: int, frag: Table) -> int:
+    """Rows at the top of ``frag`` that repeat the first fragment's header."""
+    heads = header_texts(first, n_head)
+    n = 0
+    while n < min(frag.n_rows, n_head) and _matches_header(row_texts(frag, n), heads):
+        n += 1
+    return n
+
+
+def repeats_header(first: Table, n_head: int, frag: Table) -> bool:
+    return repeated_header_rows(first, n_head, frag) > 0
+
+
+def fused_header(first: Table, n_head: int, frag: Table) -> bool:
+    """The repeated header drawn without its bottom line: its texts fused into the first data row."""
+    if not n_head or not frag.n_rows:
+        return False
+    names = column_names(first, n_head)
+    return strip_header_prefix(row_texts(frag, 0), names) is not None
+
+
+# ---------------------------------------------------------------- logical tables → activities
+
+
+def build_logical(group: list[Table], settings: TableSettings = DEFAULT_SETTINGS) -> LogicalTable | None:
     first = group[0]
-    n_head = header_rows(first)
+    n_head = header_rows(first, settings)
     if n_head == 0:
         return None
-    headers = [_norm(t) for t in row_texts(first, n_head - 1)]
-    logical = LogicalTable(headers=headers, fields=map_header(headers), fragments=group)
-    if "content" not in logical.fields:
+    names = column_names(first, n_head)
+    fields = _field_names(names)
+    if "content" not in fields:
         return None
-    for i, frag in enumerate(group):
-        skip = n_head if i == 0 else header_rows(frag)
-        _append_fragment(logical, frag, skip, first_fragment=i == 0)
+    logical = LogicalTable(headers=names, fields=fields)
+    skips = [n_head] + [repeated_header_rows(first, n_head, f) for f in group[1:]]
+    stitch_rows(logical, group, skips)
     return logical
 
 
-def _append_fragment(logical: LogicalTable, frag: Table, skip: int, first_fragment: bool) -> None:
-    grid = frag.grid()
-    for r in range(skip, frag.n_rows):
-        cells = grid[r]
-        values = [c.text.strip() if c is not None else "" for c in cells]
-        spanned = [c is not None and c.row < r for c in cells]
-        if not _norm("".join(values)):
-            continue
-        row = Row(values=values, pages=[frag.page], bbox=_row_bbox(cells), spanned=spanned)
-        if r == skip and not first_fragment and logical.rows and _is_split_row(logical, row):
-            _join_rows(logical.rows[-1], row, logical.fields)
-            continue
-        _carry_spans(logical, row, top_of_fragment=r == skip and not first_fragment)
-        logical.rows.append(row)
-
-
-def _row_bbox(cells: list) -> BBox | None:
-    boxes = [c.bbox for c in cells if c is not None and c.bbox is not None]
-    if not boxes:
-        return None
-    out = boxes[0]
-    for b in boxes[1:]:
-        out = out.union(b)
-    return out
-
-
-def _is_split_row(logical: LogicalTable, row: Row) -> bool:
-    """The top row of a continuation with no 序号 but text elsewhere continues the row above."""
-    if "seq" not in logical.fields:
-        return False
-    seq_col = logical.fields.index("seq")
-    return not _norm(row.values[seq_col]) and any(
-        _norm(v) for i, v in enumerate(row.values) if logical.fields[i] not in SPAN_FIELDS and i != seq_col
-    )
-
-
-def _join_rows(prev: Row, part: Row, fields: list[str | None]) -> None:
-    for i, v in enumerate(part.values):
-        if v and fields[i] not in SPAN_FIELDS:
-            prev.values[i] = (prev.values[i] + "\n" + v).strip()
-    prev.pages.extend(p for p in part.pages if p not in prev.pages)
-
-
-def _carry_spans(logical: LogicalTable, row: Row, top_of_fragment: bool) -> None:
-    """Blank span-column cells take the value of the span above (same or earlier fragment)."""
-    if not logical.rows:
-        return
-    prev = logical.rows[-1]
-    for i, f in enumerate(logical.fields):
-        if f in SPAN_FIELDS and not _norm(row.values[i]):
-            row.values[i] = prev.values[i]
-
-
-def table_activities(items: list[BlockItem], start_seq: int = 1) -> list[Activity]:
+def table_activities(items: list[BlockItem], start_seq: int = 1,
+                     settings: TableSettings = DEFAULT_SETTINGS) -> list[Activity]:
     out: list[Activity] = []
-    for group in group_tables(items):
-        logical = build_logical(group)
+    for group in group_tables(items, settings):
+        logical = build_logical(group, settings)
         if logical is None:
             continue
         for row in logical.rows:
@@ -191,26 +236,27 @@ def table_activities(items: list[BlockItem], start_seq: int = 1) -> list[Activit
 def _activity(logical: LogicalTable, row: Row, seq: int) -> Activity:
     values: dict[str, str] = {}
     extra: dict[str, str] = {}
-    for header, f, v in zip(logical.headers, logical.fields, row.values, strict=False):
+    for i, (header, f) in enumerate(zip(logical.headers, logical.fields, strict=True)):
+        v = logical.value(row, i)
         if f is None:
             if v:
-                extra[header or f"col{len(extra) + 1}"] = v
+                extra[extra_key(header.split("/")[-1]) or f"col{i + 1}"] = v
         elif f in values and f in ("organizers_lead", "organizers_co"):
             values[f] = "、".join(x for x in (values[f], v) if x)
         else:
             values[f] = v
-    seq_text = _norm(values.get("seq", ""))
-    lead, co = values.get("organizers_lead", ""), values.get("organizers_co", "")
-    organizers_raw = _unwrap(lead) + (f"；配合{_unwrap(co)}" if co else "")
+    seq_text = norm(values.get("seq", ""))
+    lead, co = unwrap(values.get("organizers_lead", "")), unwrap(values.get("organizers_co", ""))
+    organizers_raw = lead + (f"；配合{co}" if co else "")
     return Activity(
         seq=int(seq_text) if seq_text.isdigit() else seq, source="table",
         category_raw=values.get("category_raw") or None, project=values.get("project") or None,
-        content=_unwrap(values.get("content", "")), organizers_raw=organizers_raw or None,
-        time=values.get("time") or None, place=values.get("place") or None, extra=extra,
-        span=Span(pages=row.pages, bbox=row.bbox),
+        content=unwrap(values.get("content", "")), organizers_raw=organizers_raw or None,
+        time=unwrap(values.get("time", "")) or None, place=unwrap(values.get("place", "")) or None,
+        extra=extra, span=Span(pages=row.pages, bbox=row.bbox),
     )
 
 
-def _unwrap(text: str) -> str:
+def unwrap(text: str) -> str:
     """Join a cell's wrapped lines: line breaks inside a cell are not content."""
     return "".join(part.strip() for part in (text or "").split("\n"))

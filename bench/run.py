@@ -1,0 +1,176 @@
+"""qmetl benchmarks: how fast, how big, how it grows. Prints figures; writes results.json + RESULTS.md.
+
+    python bench/run.py                         # everything, sizes 100,1000,5000
+    python bench/run.py --sizes 100,1000 --workers 1,2 --overhead-docs 1000
+    python bench/run.py --only stages           # one part: stages, scaling, overhead
+
+Parts:
+- stages: pages/second per stage (read, structure, normalize, load) and end to end on the corpus
+  text PDFs, DOCX and scans, plus bare pdfplumber (page.chars on every page) and the ratio.
+- scaling: generated corpora (bench/generate.py) end to end through ``qmetl run`` with each worker
+  count: documents/second and peak RSS; then a rerun of the unchanged largest corpus (files/s) and,
+  when the CLI has it, ``qmetl renormalize``.
+- overhead: the same documents through the Prefect flow vs the stage functions in a plain loop.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.generate import generate  # noqa: E402
+from bench.measure import ROOT, bare_pdfplumber, machine, run_child, stage_totals  # noqa: E402
+
+CACHE = ROOT / "bench" / ".cache"
+PY = sys.executable
+
+
+def stages_part(corpus: Path) -> dict[str, object]:
+    files = sorted(p for p in corpus.iterdir() if p.suffix.lower() in (".pdf", ".docx"))
+    groups = stage_totals(files)
+    text_pdfs = [f for f in files if f.suffix.lower() == ".pdf" and "_scan" not in f.stem]
+    bare_pages, bare_s = bare_pdfplumber(text_pdfs)
+    bare_pps = bare_pages / bare_s
+    pdf = groups.get("text_pdf")
+    pipeline_pps = pdf.pages_per_second()["end_to_end"] if pdf else 0.0
+    read_pps = pdf.pages_per_second().get("read", 0.0) if pdf else 0.0
+    return {
+        "groups": {k: {"files": g.files, "pages": g.pages, "pages_per_second": g.pages_per_second()}
+                   for k, g in groups.items()},
+        "bare_pdfplumber_pages_per_second": round(bare_pps, 1),
+        "ratio_end_to_end_vs_bare": round(pipeline_pps / bare_pps, 2),
+        "ratio_read_vs_bare": round(read_pps / bare_pps, 2),
+    }
+
+
+def qmetl(*args: str) -> list[str]:
+    return [PY, str(ROOT / "flows.py"), *args]
+
+
+def has_command(name: str) -> bool:
+    out = subprocess.run(qmetl("--help"), cwd=ROOT, capture_output=True, text=True).stdout
+    return f" {name} " in out
+
+
+def scaling_part(corpus: Path, sizes: list[int], workers: list[int]) -> dict[str, object]:
+    runs: list[dict[str, object]] = []
+    tmp = Path(tempfile.mkdtemp(prefix="qmetl-bench-"))
+    for n in sizes:
+        gen = CACHE / f"gen{n}"
+        generate(corpus, gen, n)
+        for w in workers:
+            db = f"sqlite:///{tmp}/n{n}_w{w}.db"
+            child = run_child(qmetl("run", "--raw", str(gen), "--db", db, "--workers", str(w)),
+                              env={"PREFECT_LOGGING_LEVEL": "WARNING"})
+            runs.append({"docs": n, "workers": w, "seconds": child.seconds, "docs_per_second": round(n / child.seconds, 2),
+                         "peak_rss_mb": child.peak_rss_mb, "returncode": child.returncode})
+            print(f"  scaling n={n} workers={w}: {child.seconds:.1f}s, {n / child.seconds:.1f} docs/s, "
+                  f"peak {child.peak_rss_mb:.0f} MB", flush=True)
+    largest = max(sizes)
+    db = f"sqlite:///{tmp}/n{largest}_w{workers[0]}.db"
+    rerun = run_child(qmetl("run", "--raw", str(CACHE / f"gen{largest}"), "--db", db),
+                      env={"PREFECT_LOGGING_LEVEL": "WARNING"})
+    empty = tmp / "empty"
+    empty.mkdir(exist_ok=True)
+    startup = run_child(qmetl("run", "--raw", str(empty), "--db", f"sqlite:///{tmp}/empty.db"),
+                        env={"PREFECT_LOGGING_LEVEL": "WARNING"})
+    per_file = max(rerun.seconds - startup.seconds, 0.0)
+    out: dict[str, object] = {"runs": runs, "rerun": {
+        "docs": largest, "seconds": rerun.seconds, "startup_seconds": startup.seconds,
+        "files_per_second": round(largest / rerun.seconds, 1),
+        "seconds_per_100_excluding_startup": round(100 * per_file / largest, 3)}}
+    print(f"  rerun of {largest} unchanged: {rerun.seconds:.1f}s (of which {startup.seconds:.1f}s is the fixed "
+          "start-up of a run on an empty folder)", flush=True)
+    if has_command("renormalize"):
+        renorm = run_child(qmetl("renormalize", "--db", db, "--all"))
+        out["renormalize"] = {"docs": largest, "seconds": renorm.seconds, "returncode": renorm.returncode}
+        print(f"  renormalize of {largest}: {renorm.seconds:.1f}s", flush=True)
+    else:
+        out["renormalize"] = "not available (no `qmetl renormalize` command)"
+    return out
+
+
+def overhead_part(corpus: Path, docs: int) -> dict[str, object]:
+    gen = CACHE / f"gen{docs}"
+    generate(corpus, gen, docs)
+    tmp = Path(tempfile.mkdtemp(prefix="qmetl-overhead-"))
+    flow = run_child(qmetl("run", "--raw", str(gen), "--db", f"sqlite:///{tmp}/flow.db"),
+                     env={"PREFECT_LOGGING_LEVEL": "WARNING"})
+    direct = run_child([PY, str(ROOT / "bench" / "direct.py"), str(gen), "--db", f"sqlite:///{tmp}/direct.db"])
+    overhead = (flow.seconds - direct.seconds) / direct.seconds
+    print(f"  Prefect flow {flow.seconds:.1f}s vs direct {direct.seconds:.1f}s: overhead {overhead:+.1%}", flush=True)
+    return {"docs": docs, "flow_seconds": flow.seconds, "direct_seconds": direct.seconds,
+            "overhead": round(overhead, 3)}
+
+
+def markdown(results: dict[str, object]) -> str:
+    m = results["machine"]
+    lines = ["# qmetl benchmark results", "",
+             f"Machine: {m['cpu']} ({m['cores']} cores), {m['memory_gib']} GiB, Python {m['python']}.",  # type: ignore[index]
+             f"Date: {results['date']}. Regenerate with `python bench/run.py`.", ""]
+    st = results.get("stages")
+    if isinstance(st, dict):
+        lines += ["## Stages (pages/second)", "", "| input | files | pages | read | structure | normalize | load | end to end |",
+                  "|---|---|---|---|---|---|---|---|"]
+        for k, g in st["groups"].items():
+            p = g["pages_per_second"]
+            lines.append(f"| {k} | {g['files']} | {g['pages']} | {p.get('read', '')} | {p.get('structure', '')} | "
+                         f"{p.get('normalize', '')} | {p.get('load', '')} | {p['end_to_end']} |")
+        lines += ["", f"Bare pdfplumber (page.chars): {st['bare_pdfplumber_pages_per_second']} pages/s; "
+                  f"pipeline end to end / bare = **{st['ratio_end_to_end_vs_bare']}**, read stage / bare = "
+                  f"{st['ratio_read_vs_bare']} (target ≥ 0.8).", ""]
+    sc = results.get("scaling")
+    if isinstance(sc, dict):
+        lines += ["## Scaling (generated notices, `qmetl run`)", "", "| docs | workers | seconds | docs/s | peak RSS MB |",
+                  "|---|---|---|---|---|"]
+        lines += [f"| {r['docs']} | {r['workers']} | {r['seconds']} | {r['docs_per_second']} | {r['peak_rss_mb']} |"
+                  for r in sc["runs"]]
+        rr = sc["rerun"]
+        lines += ["", f"Rerun of {rr['docs']} unchanged files: {rr['seconds']} s, of which {rr['startup_seconds']} s is the "
+                  f"fixed start-up (a run on an empty folder); {rr['seconds_per_100_excluding_startup']} s per 100 files "
+                  "beyond it (target: < 5 s in all at 5,000).", f"Renormalize: {sc['renormalize']}", ""]
+    ov = results.get("overhead")
+    if isinstance(ov, dict):
+        lines += ["## Prefect overhead", "", f"{ov['docs']} documents: flow {ov['flow_seconds']} s, direct "
+                  f"{ov['direct_seconds']} s, overhead {ov['overhead']:+.1%} (target < 10%).", ""]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--corpus", type=Path, default=ROOT / "data" / "raw")
+    ap.add_argument("--sizes", default="100,1000,5000")
+    ap.add_argument("--workers", default="1,2")
+    ap.add_argument("--overhead-docs", type=int, default=1000)
+    ap.add_argument("--only", choices=["stages", "scaling", "overhead"], action="append")
+    ap.add_argument("--out", type=Path, default=ROOT / "bench")
+    args = ap.parse_args()
+    parts = set(args.only or ["stages", "scaling", "overhead"])
+    import datetime
+
+    results: dict[str, object] = {"machine": machine(), "date": datetime.date.today().isoformat()}
+    if "stages" in parts:
+        print("stages …", flush=True)
+        results["stages"] = stages_part(args.corpus)
+        print(json.dumps(results["stages"], indent=1, ensure_ascii=False), flush=True)
+    if "scaling" in parts:
+        print("scaling …", flush=True)
+        results["scaling"] = scaling_part(args.corpus, [int(s) for s in args.sizes.split(",")],
+                                          [int(w) for w in args.workers.split(",")])
+    if "overhead" in parts:
+        print("Prefect overhead …", flush=True)
+        results["overhead"] = overhead_part(args.corpus, args.overhead_docs)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "results.json").write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", "utf-8")
+    (args.out / "RESULTS.md").write_text(markdown(results) + "\n", "utf-8")
+    print(markdown(results))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,301 @@
+"""Stitch the data rows of a logical table's fragments into one row list.
+
+Per fragment: skip the (repeated) header rows; peel header texts fused into the first
+data row (a repeated header drawn without its bottom line); give every row the text of
+the cells covering it. 类别/项目-like columns (``SPAN_FIELDS``) are spans: a blank cell
+belongs to the span above when its parent spans (the span columns to its left) do too,
+across fragment breaks as well. At the top of a continuation fragment, a row with no 序号
+but text elsewhere is the rest of the row above (joined per column), and a span text
+split by the page break (each part shorter than the column's usual text, together as long)
+is joined back.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from schemas import BBox, Table, TableCell
+
+SPAN_FIELDS = ("category_raw", "project")
+
+
+@dataclass
+class Row:
+    values: list[str]
+    span_ids: list[int | None]
+    pages: list[int]
+    bbox: BBox | None = None
+    merged: set[int] = field(default_factory=set)  # columns whose cell spans several rows here
+
+
+@dataclass
+class LogicalTable:
+    headers: list[str]
+    fields: list[str | None]
+    rows: list[Row] = field(default_factory=list)
+    spans: list[str] = field(default_factory=list)  # span id → text
+    alias: dict[int, int] = field(default_factory=dict)  # a settled pending span → the span it joined
+    pending: dict[int, tuple[int, int | None]] = field(default_factory=dict)  # col → (span, fallback)
+
+    def resolve(self, sid: int | None) -> int | None:
+        while sid is not None and sid in self.alias:
+            sid = self.alias[sid]
+        return sid
+
+    def value(self, row: Row, col: int) -> str:
+        sid = self.resolve(row.span_ids[col])
+        return self.spans[sid] if sid is not None else row.values[col]
+
+    def settle(self, col: int) -> int | None:
+        """End a pending span: it joins its fallback (the span above); returns the fallback."""
+        pid, fallback = self.pending.pop(col)
+        if fallback is not None:
+            self.alias[pid] = fallback
+        return fallback
+
+    def new_span(self, text: str) -> int:
+        self.spans.append(text)
+        return len(self.spans) - 1
+
+    def is_span_col(self, col: int) -> bool:
+        return self.fields[col] in SPAN_FIELDS
+
+    def seq_col(self) -> int | None:
+        return self.fields.index("seq") if "seq" in self.fields else None
+
+
+@dataclass
+class _Fragment:
+    """Per-fragment state while its rows are read."""
+
+    table: Table
+    skip: int
+    continuation: bool
+    typical: dict[int, int]
+    overrides: dict[tuple[int, int], str] = field(default_factory=dict)
+    phys: dict[tuple[int, int], int] = field(default_factory=dict)
+    seen_text: set[int] = field(default_factory=set)  # span columns with a non-blank cell so far
+
+
+def _norm(text: str | None) -> str:
+    return re.sub(r"\s+", "", text or "")
+
+
+def _lines(text: str) -> list[str]:
+    return [ln for ln in (text or "").split("\n") if ln.strip()]
+
+
+def strip_one(text: str, head: str) -> str | None:
+    """``text`` without leading lines that spell ``head``; None when it does not start with it."""
+    target = _norm(head.replace("/", ""))
+    if not target:
+        return None
+    acc = ""
+    lines = (text or "").split("\n")
+    for i, line in enumerate(lines):
+        acc += _norm(line)
+        if acc == target:
+            return "\n".join(lines[i + 1:]).strip()
+        if not target.startswith(acc):
+            return None
+    return None
+
+
+def strip_header_prefix(texts: list[str], names: list[str]) -> list[str] | None:
+    """The row with fused header texts peeled off, or None when it is not a fused header row."""
+    out = list(texts)
+    matched = rest = 0
+    named = [c for c, n in enumerate(names) if n and c < len(texts)]
+    for c in named:
+        stripped = strip_one(texts[c], names[c])
+        if stripped is not None:
+            out[c] = stripped
+            matched += 1
+            rest += bool(stripped)
+    if matched >= 2 and 2 * matched >= len(named) and rest:
+        return out
+    return None
+
+
+def typical_line_counts(logical: LogicalTable, group: list[Table], skips: list[int]) -> dict[int, int]:
+    """Per span column, the most common number of lines of its span texts."""
+    counts: dict[int, Counter[int]] = {c: Counter() for c in range(len(logical.fields)) if logical.is_span_col(c)}
+    for frag, skip in zip(group, skips, strict=True):
+        for cell in frag.cells:
+            if cell.col in counts and cell.row >= skip and _lines(cell.text):
+                counts[cell.col][len(_lines(cell.text))] += 1
+    return {c: k.most_common(1)[0][0] for c, k in counts.items() if k}
+
+
+def stitch_rows(logical: LogicalTable, group: list[Table], skips: list[int]) -> None:
+    typical = typical_line_counts(logical, group, skips)
+    for k, table in enumerate(group):
+        frag = _Fragment(table=table, skip=skips[k], continuation=k > 0, typical=typical)
+        if frag.continuation:
+            _peel_fused_header(logical, frag)
+        prev_open = k > 0 and group[k - 1].has_bottom_border is False
+        _append_fragment(logical, frag, prev_open)
+    for col in list(logical.pending):
+        logical.settle(col)
+
+
+def _peel_fused_header(logical: LogicalTable, frag: _Fragment) -> None:
+    t = frag.table
+    if frag.skip >= t.n_rows:
+        return
+    grid = t.grid()
+    texts = [c.text if c is not None else "" for c in grid[frag.skip]]
+    stripped = strip_header_prefix(texts, logical.headers)
+    if stripped is None:
+        return
+    for c, cell in enumerate(grid[frag.skip]):
+        if cell is not None:
+            frag.overrides[(cell.row, cell.col)] = stripped[c]
+
+
+def _cell_text(cell: TableCell | None, frag: _Fragment, logical: LogicalTable) -> str:
+    if cell is None:
+        return ""
+    key = (cell.row, cell.col)
+    if key in frag.overrides:
+        return frag.overrides[key]
+    if cell.row < frag.skip:  # a header cell reaching down into the data rows
+        return strip_one(cell.text, logical.headers[cell.col]) or ""
+    return cell.text.strip()
+
+
+def _append_fragment(logical: LogicalTable, frag: _Fragment, prev_open: bool) -> None:
+    grid = frag.table.grid()
+    first = True
+    for r in range(frag.skip, frag.table.n_rows):
+        cells = grid[r]
+        texts = [_cell_text(c, frag, logical) for c in cells]
+        if not any(_norm(t) for t in texts):
+            continue
+        top = frag.continuation and first and bool(logical.rows)
+        first = False
+        if top and _is_split_row(logical, logical.rows[-1], texts, prev_open):
+            _join_split_row(logical, frag, cells, texts, r)
+            continue
+        row = Row(values=[""] * len(cells), span_ids=[None] * len(cells), pages=[frag.table.page],
+                  bbox=_row_bbox(cells), merged={c for c, cell in enumerate(cells) if cell and cell.row_span > 1})
+        _fill_row(logical, frag, row, cells, texts, top)
+        logical.rows.append(row)
+
+
+def _fill_row(logical: LogicalTable, frag: _Fragment, row: Row, cells: list[TableCell | None],
+              texts: list[str], top: bool) -> None:
+    prev = logical.rows[-1] if logical.rows else None
+    parents_same = True
+    for c, cell in enumerate(cells):
+        if not logical.is_span_col(c):
+            row.values[c] = texts[c]
+            continue
+        above = logical.resolve(prev.span_ids[c]) if prev else None
+        sid = _span_id(logical, frag, c, cell, texts[c], above, parents_same, top)
+        row.span_ids[c] = sid
+        parents_same = parents_same and above is not None and logical.resolve(sid) == above
+
+
+def _span_id(logical: LogicalTable, frag: _Fragment, col: int, cell: TableCell | None, text: str,
+             prev_sid: int | None, parents_same: bool, top: bool) -> int:
+    key = (cell.row, cell.col) if cell is not None else None
+    if key is not None and key in frag.phys:
+        return frag.phys[key]
+    blank = not _norm(text) or (cell is not None and cell.continues)
+    if blank:
+        sid = _blank_span(logical, frag, col, cell, prev_sid, parents_same)
+    else:
+        sid = _text_span(logical, frag, col, text, prev_sid, parents_same, top)
+        frag.seen_text.add(col)
+    if key is not None:
+        frag.phys[key] = sid
+    return sid
+
+
+def _blank_span(logical: LogicalTable, frag: _Fragment, col: int, cell: TableCell | None,
+                prev_sid: int | None, parents_same: bool) -> int:
+    """A blank cell belongs to the span above — unless it is a new cell below text of this
+    fragment: then its text may be the one printed at the top of the next page (pending)."""
+    if col in logical.pending:
+        return logical.pending[col][0]
+    if col in frag.seen_text and cell is not None and not cell.continues:
+        pid = logical.new_span("")
+        logical.pending[col] = (pid, prev_sid if parents_same else None)
+        return pid
+    if parents_same and prev_sid is not None:
+        return prev_sid
+    return logical.new_span("")
+
+
+def _text_span(logical: LogicalTable, frag: _Fragment, col: int, text: str, prev_sid: int | None,
+               parents_same: bool, top: bool) -> int:
+    if col in logical.pending:
+        pid, fallback = logical.pending[col]
+        if top and (fallback is None or _norm(text) != _norm(logical.spans[fallback])):
+            del logical.pending[col]
+            logical.spans[pid] = text  # the pending span's text, printed after the break
+            return pid
+        prev_sid = logical.settle(col)
+        parents_same = parents_same and prev_sid is not None
+    if prev_sid is None:
+        return logical.new_span(text)
+    if top and parents_same and _same_span_text(logical, frag, col, prev_sid, text):
+        return prev_sid
+    return logical.new_span(text)
+
+
+def _same_span_text(logical: LogicalTable, frag: _Fragment, col: int, sid: int, text: str) -> bool:
+    """At a page break: the span's label repeated, or its text split in two by the break."""
+    old = logical.spans[sid]
+    if _norm(old) == _norm(text):
+        return True
+    usual = frag.typical.get(col, 1)
+    a, b = len(_lines(old)), len(_lines(text))
+    if usual >= 2 and a < usual and b < usual and a + b == usual:
+        logical.spans[sid] = old + "\n" + text
+        return True
+    return False
+
+
+def _is_split_row(logical: LogicalTable, prev: Row, texts: list[str], prev_open: bool) -> bool:
+    """The top row of a continuation is the rest of the row above: no 序号 but text in other columns
+    (unless the 序号 above is itself merged over several rows: then a blank 序号 is that merge going on)."""
+    seq = logical.seq_col()
+    if seq is not None and seq in prev.merged:
+        return False
+    body = [c for c in range(len(texts)) if c != seq and not logical.is_span_col(c) and _norm(texts[c])]
+    if not body:
+        return False
+    if seq is not None:
+        return not _norm(texts[seq])
+    return prev_open
+
+
+def _join_split_row(logical: LogicalTable, frag: _Fragment, cells: list[TableCell | None],
+                    texts: list[str], r: int) -> None:
+    prev = logical.rows[-1]
+    for c, cell in enumerate(cells):
+        sid = logical.resolve(prev.span_ids[c])
+        if sid is not None:
+            if _norm(texts[c]) and _norm(texts[c]) not in _norm(logical.spans[sid]):
+                logical.spans[sid] += "\n" + texts[c]
+            if cell is not None:
+                frag.phys[(cell.row, cell.col)] = sid
+        elif _norm(texts[c]):
+            prev.values[c] = (prev.values[c] + "\n" + texts[c]).strip()
+    if frag.table.page not in prev.pages:
+        prev.pages.append(frag.table.page)
+
+
+def _row_bbox(cells: list[TableCell | None]) -> BBox | None:
+    """The row's band: the overlap of the covering cells' heights, across all their widths."""
+    boxes = [c.bbox for c in cells if c is not None and c.bbox is not None]
+    if not boxes:
+        return None
+    top, bottom = max(b.top for b in boxes), min(b.bottom for b in boxes)
+    if bottom <= top:
+        top, bottom = min(b.top for b in boxes), max(b.bottom for b in boxes)
+    return BBox(x0=min(b.x0 for b in boxes), top=top, x1=max(b.x1 for b in boxes), bottom=bottom)

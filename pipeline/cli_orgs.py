@@ -1,0 +1,55 @@
+"""`qmetl orgs`: curate the organization registry — list unresolved forms, add aliases."""
+
+from __future__ import annotations
+
+import json
+
+import typer
+from rich.console import Console
+from rich.table import Table as RichTable
+
+from loaders.db import get_engine
+from loaders.organizations import unresolved_organizers
+from normalizers.orgs.registry import ORGANIZATIONS, append_alias, reload_registry
+from normalizers.orgs.resolve import clean
+from normalizers.orgs.suggest import suggest
+from pipeline.config import load_settings
+from pipeline.run import prepare_store
+
+orgs_app = typer.Typer(help="Organization registry: unresolved forms and aliases.", no_args_is_help=True)
+console = Console()
+
+
+@orgs_app.command("unresolved")
+def unresolved(
+    db: str | None = typer.Option(None, "--db", help="SQLAlchemy URL of the store (default from config)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+) -> None:
+    """Organizer forms the registry did not resolve, with counts and example documents."""
+    settings = load_settings(db=db)
+    prepare_store(settings)
+    rows = unresolved_organizers(get_engine(settings.db))
+    for r in rows:
+        r["suggestions"] = suggest(r["name"])
+    if as_json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        return
+    table = RichTable("raw", "kept as", "count", "documents", "similar registry names (unconfirmed)",
+                      title=f"{len(rows)} unresolved organizer forms")
+    for r in rows:
+        table.add_row(r["raw"], r["name"], str(r["count"]), ", ".join(r["documents"]), "; ".join(r["suggestions"]))
+    console.print(table)
+    if rows:
+        console.print("fix with: qmetl orgs add RAW CANONICAL (then rerun: the data hash renormalizes)")
+
+
+@orgs_app.command("add")
+def add(raw: str = typer.Argument(..., help="the form as written, with its region (苏州市园林绿化局)"),
+        canonical: str = typer.Argument(..., help="the body's full official name")) -> None:
+    """Record RAW as an alias of CANONICAL in normalizers/data/organizations.csv."""
+    raw, canonical = clean(raw), clean(canonical)
+    if not raw or not canonical:
+        raise typer.BadParameter("RAW and CANONICAL must be non-empty names")
+    append_alias(raw, canonical)
+    reload_registry()
+    console.print(f"{raw} → {canonical} recorded in {ORGANIZATIONS}")

@@ -1,0 +1,134 @@
+"""Metadata and line-joining rules on variants written for them (other cities, years, layouts)."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors.structure.blocks import Block, build_blocks
+from extractors.structure.metadata import extract_meta, find_title, is_date_line, is_org_line, parse_date
+from extractors.structure.outline import build_outline
+from schemas import BBox, LayoutDocument, Page, SourceFormat, SourceInfo, TextLine
+
+
+def blk(text: str, size: float = 16.0, bold: bool = False) -> Block:
+    return Block(text=text, pages=[1], font_size=size, bold=bold)
+
+
+def meta_of(*texts: str):  # type: ignore[no-untyped-def]
+    blocks = [blk(t) for t in texts]
+    return extract_meta(blocks, build_outline(blocks))
+
+
+def test_title_wrapped_over_two_lines_of_the_title_font() -> None:
+    blocks = [blk("某市市场监督管理局文件", 30, True), blk("某市监〔2019〕12号"),
+              blk("关于开展2019年全市“质量月”", 22, True), blk("活动的通知", 22, True), blk("各区局：")] + [blk("正文。")] * 5
+    assert find_title(blocks) == "关于开展2019年全市“质量月”活动的通知"
+
+
+def test_title_split_after_a_word_that_ends_titles() -> None:
+    blocks = [blk("关于印发2018年“质量月”活动", 22, True), blk("方案的通知", 22, True), blk("各县：")] + [blk("正文。")] * 5
+    assert find_title(blocks) == "关于印发2018年“质量月”活动方案的通知"
+
+
+def test_title_from_the_cover_letter_when_absent() -> None:
+    blocks = [blk("某政办〔2018〕5号"), blk("各乡镇人民政府：", 16),
+              blk("《某县质量提升工作2018年实施方案》已经县政府同意，现印发给你们。"), blk("一、总体要求")]
+    assert find_title(blocks) == "某县质量提升工作2018年实施方案"
+
+
+def test_masthead_is_not_the_title() -> None:
+    blocks = [blk("某省质量技术监督局文", 30, True), blk("件", 30, True), blk("某质监〔2012〕3号"),
+              blk("关于开展2012年“质量月”活动的通知", 22, True)]
+    assert find_title(blocks) == "关于开展2012年“质量月”活动的通知"
+
+
+@pytest.mark.parametrize(("text", "iso"), [
+    ("2019年9月2日", "2019-09-02"), ("2017 年 7月 3 日", "2017-07-03"), ("二〇一九年九月二十日", "2019-09-20"),
+    ("二〇一五年十月八日（此件公开发布）", "2015-10-08"),
+])
+def test_date_lines(text: str, iso: str) -> None:
+    assert is_date_line(text) and parse_date(text) == iso
+
+
+@pytest.mark.parametrize("text", ["某市市场监管局办公室 2020年8月24日印发", "2020年9月1日上午在市民广场举行启动仪式。"])
+def test_not_date_lines(text: str) -> None:
+    assert not is_date_line(text)
+
+
+def test_signature_above_the_date_split_per_body() -> None:
+    meta = meta_of("关于开展2016年“质量月”活动的通知", "一、活动主题", "质量提升。", "某省质量技术监督局  某省总工会",
+                   "共青团某省委员会", "2016年8月30日", "某省质监局办公室 2016年8月31日印发")
+    assert meta.issuers_raw == ["某省质量技术监督局", "某省总工会", "共青团某省委员会"]
+    assert meta.date == "2016-08-30" and meta.year == 2016 and meta.theme == "质量提升"
+
+
+def test_signature_without_a_date_after_the_body() -> None:
+    meta = meta_of("关于开展2011年全省“质量月”活动的通知", "一、工作要求", "（一）加强领导。要求。",
+                   "附件：2011年宣传口号。", "某省质量技术监督局 某省经济和信息化委员会", "某省总工会")
+    assert meta.issuers_raw == ["某省质量技术监督局", "某省经济和信息化委员会", "某省总工会"]
+    assert meta.date is None and meta.year == 2011
+
+
+def test_issuer_abbreviation_from_the_doc_number_when_unsigned() -> None:
+    meta = meta_of("某电协[2021] 4号", "关于开展2021年行业“质量月”活动的通知", "各会员单位：", "一、开展交流活动")
+    assert meta.doc_number == "某电协〔2021〕4号" and meta.issuers_raw == ["某电协"]
+
+
+def test_doc_number_glued_to_the_salutation_and_references() -> None:
+    meta = meta_of("某政办【2019】 21号各镇人民政府：", "根据《关于…的通知》（某政发〔2019〕3号）精神，制定本方案。")
+    assert meta.doc_number == "某政办〔2019〕21号" and meta.references == ["某政发〔2019〕3号"]
+
+
+def test_inline_theme_and_year_from_the_title() -> None:
+    meta = meta_of("2018年某市“质量月”活动方案", "今年“质量月”活动的主题是：“提升质量 建设强市”。", "2019年1月5日")
+    assert meta.theme == "提升质量 建设强市" and meta.year == 2018
+
+
+def test_org_lines() -> None:
+    assert is_org_line("市场监管总局 中央宣传部 国家发展改革委 人民银行 海关总署")
+    assert not is_org_line("各市、县（区）市场监督管理局：")
+    assert not is_org_line("联系人：张三")
+
+
+# --- line joining on geometric layouts ----------------------------------------------------
+
+def _line(text: str, x0: float, x1: float, top: float, page: int = 1) -> TextLine:
+    return TextLine(text=text, page=page, bbox=BBox(x0=x0, top=top, x1=x1, bottom=top + 16), font_size=16.0)
+
+
+def _doc(pages: list[list[TextLine]]) -> LayoutDocument:
+    src = SourceInfo(path="x.pdf", name="x.pdf", sha256="0", size=1, format=SourceFormat.PDF)
+    return LayoutDocument(source=src, extractor="test", pages=[Page(number=i + 1, items=list(p))
+                                                             for i, p in enumerate(pages)])
+
+
+def _texts(doc: LayoutDocument) -> list[str]:
+    return [b.text for b in build_blocks(doc) if isinstance(b, Block)]
+
+
+def test_heading_then_indented_line_across_a_page_break() -> None:
+    page1 = [_line("正文第一行文字很长很长很长很长", 112, 512, 100), _line("接续文字。", 80, 200, 130),
+             _line("六、策划质量规划纲要", 112, 460, 160), _line("—5—", 281, 320, 790)]
+    page2 = [_line("主要内容：开展调研，形成", 112, 512, 100), _line("规划纲要。", 80, 200, 130)]
+    assert _texts(_doc([page1, page2])) == ["正文第一行文字很长很长很长很长接续文字。", "六、策划质量规划纲要",
+                                          "主要内容：开展调研，形成规划纲要。"]
+
+
+def test_short_slogan_lines_on_a_sparse_page_stay_apart() -> None:
+    page1 = [_line("正文很长很长很长很长很长很长很长", 80, 512, 100 + 30 * i) for i in range(5)]
+    page2 = [_line("质量第一，用户至上", 112, 320, 100), _line("创新驱动，品牌引领", 112, 384, 130),
+             _line("诚信为本，追求卓越", 112, 352, 160)]
+    assert _texts(_doc([page1, page1, page2]))[-3:] == ["质量第一，用户至上", "创新驱动，品牌引领", "诚信为本，追求卓越"]
+
+
+def test_right_aligned_date_is_not_continued() -> None:
+    page = [_line("正文很长很长很长很长很长很长很长", 80, 512, 100), _line("某县人民政府办公室", 330, 512, 130),
+            _line("2018 年 6月 5 日", 400, 512, 160), _line("（此件公开发布）", 112, 240, 190)]
+    assert _texts(_doc([page]))[-3:] == ["某县人民政府办公室", "2018 年 6月 5 日", "（此件公开发布）"]
+
+
+def test_marker_like_start_after_a_full_line_is_inside_the_sentence() -> None:
+    page = [_line("（一）加强宣传。根据有关部署，组织全县", 112, 512, 100), _line("2、3家企业开展交流；另按照第", 80, 512, 130),
+            _line("（二）批名单推进。", 80, 240, 160), _line("（二）强化监管。", 112, 260, 190)]
+    assert _texts(_doc([page])) == ["（一）加强宣传。根据有关部署，组织全县2、3家企业开展交流；另按照第（二）批名单推进。",
+                                    "（二）强化监管。"]
