@@ -29,6 +29,13 @@ def finish_run(engine: Engine, load_id: str, status: str, summary: dict[str, Any
             run.finished_at, run.status, run.summary = now(), status, summary
 
 
+def last_run_params(engine: Engine) -> dict[str, Any]:
+    """Parameters of the most recently started run ({} on a new store)."""
+    with Session(engine) as session:
+        run = session.scalars(select(Run).order_by(Run.started_at.desc(), Run.id.desc()).limit(1)).first()
+        return dict(run.params or {}) if run else {}
+
+
 def file_states(engine: Engine) -> list[dict[str, Any]]:
     """Every file seen, for `qmetl status`."""
     with Session(engine) as session:

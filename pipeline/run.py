@@ -10,8 +10,9 @@ from pathlib import Path
 
 from loaders.db import exclusive, get_engine, upgrade, writer
 from loaders.organizations import sync_organizations
-from loaders.runs import finish_run, new_load_id, start_run
+from loaders.runs import finish_run, last_run_params, new_load_id, start_run
 from loaders.store import mark_withdrawn, sync_categories
+from normalizers import NORMALIZER_VERSION
 from normalizers.categories import category_table
 from normalizers.orgs import load_registry
 from pipeline.config import Settings, load_settings
@@ -24,7 +25,8 @@ from schemas import ErrorKind, StageError
 def prepare_store(settings: Settings) -> None:
     upgrade(settings.db)
     sync_categories(get_engine(settings.db), category_table())
-    sync_registry(settings)
+    if last_run_params(get_engine(settings.db)).get("registry_synced") != NORMALIZER_VERSION:
+        sync_registry(settings)
 
 
 def sync_registry(settings: Settings) -> None:
@@ -35,10 +37,12 @@ def sync_registry(settings: Settings) -> None:
 
 
 def prepare(settings: Settings, sources: Sequence[str]) -> tuple[str, list[Path]]:
+    """Schema, reference data (the registry only when its version changed since the last run), files."""
     prepare_store(settings)
     files = [absolute(f) for f in discover(sources)]
     load_id = new_load_id()
-    start_run(get_engine(settings.db), load_id, {"sources": list(sources), **settings.as_dict()})
+    start_run(get_engine(settings.db), load_id, {"sources": list(sources), **settings.as_dict(),
+                                                 "registry_synced": NORMALIZER_VERSION})
     return load_id, files
 
 
@@ -55,7 +59,8 @@ def finish(settings: Settings, load_id: str, sources: Sequence[str], outcomes: l
     for src in sources:
         if Path(src).is_dir():
             withdrawn += mark_withdrawn(engine, present, under=str(absolute(src)) + os.sep)
-    sync_registry(settings)  # links and descriptions for bodies met in this run
+    if any(o.state in ("loaded", "off_topic") for o in outcomes):
+        sync_registry(settings)  # links and descriptions for bodies met in this run
     summary = summarize(load_id, outcomes, len(withdrawn), seconds)
     status = "failed" if summary.failed else "success"
     finish_run(engine, load_id, status, summary.model_dump())
