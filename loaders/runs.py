@@ -37,11 +37,14 @@ def last_run_params(engine: Engine) -> dict[str, Any]:
 
 
 def file_states(engine: Engine) -> list[dict[str, Any]]:
-    """Every file seen, for `qmetl status`."""
+    """Every file seen, for `qmetl status`; ``last_run`` says what the latest run did with it
+    (its state if that run wrote the file's row, ``skipped`` when the file was left unchanged)."""
     with Session(engine) as session:
+        latest = session.scalar(select(Run.id).order_by(Run.started_at.desc(), Run.id.desc()).limit(1))
         rows = session.scalars(select(SourceFile).order_by(SourceFile.path)).all()
         return [
             {"path": r.path, "name": r.name, "state": r.state, "format": r.format, "sha256": r.sha256[:12],
+             "last_run": r.state if r.load_id == latest or r.state == "withdrawn" else "skipped",
              "error_code": r.error_code, "reason": r.reason, "error": r.error_message, "quarantine": r.quarantine_path,
              "loaded_at": r.loaded_at.isoformat(timespec="seconds") if r.loaded_at else None,
              "last_seen_at": r.last_seen_at.isoformat(timespec="seconds"), "load_id": r.load_id}

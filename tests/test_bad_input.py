@@ -71,14 +71,22 @@ def test_bad_corpus_one_clear_record_per_file(bad_dir: Path, raw_dir: Path, stor
 def test_status_shows_each_state_and_reason(bad_dir: Path, raw_dir: Path, store_url: str, tmp_path: Path) -> None:
     from flows import app
 
-    run_batch(Settings(db=store_url, quarantine=str(tmp_path / "q")), [str(_mixed(bad_dir, raw_dir, tmp_path / "in"))])
+    settings = Settings(db=store_url, quarantine=str(tmp_path / "q"))
+    src = _mixed(bad_dir, raw_dir, tmp_path / "in")
+    run_batch(settings, [str(src)])
     result = CliRunner().invoke(app, ["status", "--db", store_url, "--json"])
     assert result.exit_code == 0, result.output
-    states = {r["name"]: (r["state"], r["reason"]) for r in json.loads(result.output)}
-    assert states["encrypted.pdf"] == ("failed", "password-protected")
+    states = {r["name"]: (r["state"], r["reason"], r["last_run"]) for r in json.loads(result.output)}
+    assert states["encrypted.pdf"] == ("failed", "password-protected", "failed")
     assert states["empty.pdf"][1] == "empty file (0 bytes)"
-    assert states["jiangsu_2010_provincial.docx"] == ("loaded", None)
+    assert states["jiangsu_2010_provincial.docx"] == ("loaded", None, "loaded")
     assert states["unrelated_english.pdf"][0] == "off_topic"
+    shutil.copyfile(raw_dir / "tianjin_2020_provincial.docx", src / "cmqa_2020_industry.docx")
+    run_batch(settings, [str(src)])
+    table = CliRunner().invoke(app, ["status", "--db", store_url])
+    assert table.exit_code == 0 and "9 files" in table.output, table.output
+    rows = {r["name"]: r for r in json.loads(CliRunner().invoke(app, ["status", "--db", store_url, "--json"]).output)}
+    assert rows["cmqa_2020_industry.docx"]["last_run"] == "loaded" and rows["encrypted.pdf"]["last_run"] == "skipped"
 
 
 def test_exit_status_is_non_zero_only_when_strict(bad_dir: Path, store_url: str, tmp_path: Path,
