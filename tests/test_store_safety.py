@@ -111,3 +111,11 @@ def test_db_upgrade_command_migrates_an_empty_store(store_url: str) -> None:
     result = CliRunner().invoke(app, ["db", "upgrade", "--db", store_url])
     assert result.exit_code == 0, result.output
     assert current_revision(store_url) == "0002"
+
+
+def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(sqlite_url: str) -> None:
+    upgrade(sqlite_url)
+    with get_engine(sqlite_url).connect() as conn:
+        pragmas = {p: conn.exec_driver_sql(f"PRAGMA {p}").scalar() for p in ("journal_mode", "busy_timeout",
+                                                                             "foreign_keys")}
+    assert pragmas == {"journal_mode": "wal", "busy_timeout": 60000, "foreign_keys": 1}
