@@ -20,7 +20,7 @@ from sqlalchemy.exc import OperationalError
 
 from extractors import extractor_version, file_sha256, parse_notice, read_layout
 from loaders.db import get_engine
-from loaders.store import FileInfo, Settled, Versions, load_notice, record_failure, settled
+from loaders.store import FileInfo, Settled, Versions, load_notice, record_failure, settled, settled_many
 from normalizers import NORMALIZER_VERSION, NormalizeContext, normalize_notice
 from pipeline.config import Settings
 from pipeline.guards import first_problem
@@ -88,6 +88,24 @@ def process_file(path: str, settings: Settings, load_id: str) -> FileOutcome:
         return _process(p, info, settings, load_id, vers)
     except OperationalError as exc:
         raise TransientError(f"{path}: store unavailable: {exc}") from exc
+
+
+def unchanged_outcomes(paths: list[str], settings: Settings) -> dict[str, FileOutcome]:
+    """The outcomes of the files among ``paths`` that need no processing, checked in one query.
+
+    A batch runner calls this first and ``process_file`` only for the rest; ``process_file``
+    alone gives the same answer one file at a time.
+    """
+    if settings.force:
+        return {}
+    infos: list[FileInfo] = []
+    for path in paths:
+        try:
+            infos.append(file_info(Path(path)))
+        except OSError:
+            continue  # process_file records it
+    stored = settled_many(get_engine(settings.db), infos, versions())
+    return {i.path: _unchanged(i, stored[i.path]) for i in infos if i.path in stored}
 
 
 def _process(p: Path, info: FileInfo, settings: Settings, load_id: str, vers: Versions) -> FileOutcome:

@@ -17,7 +17,7 @@ from normalizers.categories import category_table
 from normalizers.orgs import load_registry
 from pipeline.config import Settings, load_settings
 from pipeline.discover import discover
-from pipeline.process import FileOutcome
+from pipeline.process import FileOutcome, unchanged_outcomes
 from pipeline.report import RunSummary, render_text, summarize
 from schemas import ErrorKind, StageError
 
@@ -71,7 +71,8 @@ def run_batch(settings: Settings, sources: Sequence[str]) -> RunSummary:
     """The ingest without Prefect: serial, same stages (tests, benchmarks, crash and concurrency checks)."""
     started = time.perf_counter()
     load_id, files = prepare(settings, sources)
-    outcomes = [_process_or_report(str(f), settings, load_id) for f in files]
+    known = unchanged_outcomes([str(f) for f in files], settings)
+    outcomes = [known.get(str(f)) or _process_or_report(str(f), settings, load_id) for f in files]
     return finish(settings, load_id, sources, outcomes, time.perf_counter() - started)
 
 
