@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from pydantic import BaseModel, Field
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 
 from extractors import extractor_version, file_sha256, parse_notice, read_layout
 from loaders.db import get_engine
@@ -140,11 +140,18 @@ def load_parsed(settings: Settings, info: FileInfo, parsed: Notice, load_id: str
     warnings = warnings + normalized.warnings
     notice = normalized.value
     flag = _off_topic(info, notice)
-    quarantined = str(quarantine(Path(info.path), Path(settings.quarantine), info.sha256)) if flag else None
+    target = quarantine(Path(info.path), Path(settings.quarantine), info.sha256) if flag else None
     t3 = time.perf_counter()
-    result = load_notice(get_engine(settings.db), info, parsed, notice, vers, load_id, warnings,
-                         seconds=time.perf_counter() - started, flag=flag, quarantine_path=quarantined,
-                         reason=reason_for(flag.code) if flag else None, replace_current=settings.force)
+    try:
+        result = load_notice(get_engine(settings.db), info, parsed, notice, vers, load_id, warnings,
+                             seconds=time.perf_counter() - started, flag=flag,
+                             quarantine_path=str(target) if target else None,
+                             reason=reason_for(flag.code) if flag else None, replace_current=settings.force)
+    except (IntegrityError, DataError) as exc:  # the store refused a value: this file fails, not the run
+        error = StageError(stage="load", code="load.rejected", file=info.path, value=str(exc.orig)[:300],
+                           message=f"the store rejected a row: {str(exc.orig).splitlines()[0]}",
+                           expected="values within the schema's limits")
+        return _fail(settings, info, error, load_id, warnings, timings)
     timings["load"] = time.perf_counter() - t3
     if not result.written:
         return FileOutcome(path=info.path, name=info.name, state="skipped", timings=timings)
@@ -192,10 +199,16 @@ def _fail(settings: Settings, info: FileInfo, error: StageError, load_id: str, w
                        warnings=warnings, timings=timings)
 
 
-def quarantine(path: Path, folder: Path, sha256: str) -> Path:
-    """Copy a failed input aside, named by content so two bad files never overwrite each other."""
-    folder.mkdir(parents=True, exist_ok=True)
+def quarantine(path: Path, folder: Path, sha256: str) -> Path | None:
+    """Copy a failed input aside, named by content so two bad files never overwrite each other.
+
+    None when no copy could be made (the source is gone, e.g. under `qmetl renormalize`).
+    """
     target = folder / f"{sha256[:12]}_{path.name}"
-    if not target.exists():
-        shutil.copy2(path, target)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if not target.exists():
+            shutil.copy2(path, target)
+    except OSError:
+        return None
     return target

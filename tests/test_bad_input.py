@@ -164,3 +164,37 @@ def test_a_reader_crash_fails_one_file_not_the_run(raw_dir: Path, sqlite_url: st
     assert (summary.loaded, summary.failed) == (1, 1)
     crashed = _rows(sqlite_url)["cmqa_2020_industry.docx"]
     assert crashed.error_code == "internal.error" and "IndexError" in (crashed.error_message or "")
+
+
+def test_a_value_the_store_refuses_fails_one_file(raw_dir: Path, store_url: str, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    real = process.parse_notice
+
+    def overlong(doc):  # type: ignore[no-untyped-def]
+        result = real(doc)
+        if doc.source.name.startswith("cmqa") and result.value is not None:
+            result.value.meta.doc_number = "号" * 300  # documents.doc_number is VARCHAR(100)
+        return result
+
+    monkeypatch.setattr(process, "parse_notice", overlong)
+    summary = run_batch(Settings(db=store_url, quarantine=str(tmp_path / "q")), [str(raw_dir / n) for n in GOOD])
+    rows = _rows(store_url)
+    assert rows["jiangsu_2010_provincial.docx"].state == "loaded"
+    if store_url.startswith("postgresql"):  # SQLite does not enforce VARCHAR lengths
+        assert (summary.loaded, summary.failed) == (1, 1)
+        assert rows["cmqa_2020_industry.docx"].error_code == "load.rejected"
+
+
+def test_renormalize_an_off_topic_file_whose_source_is_gone(bad_dir: Path, sqlite_url: str, tmp_path: Path) -> None:
+    from pipeline.renormalize import renormalize
+
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copyfile(bad_dir / "unrelated_english.pdf", src / "unrelated_english.pdf")
+    settings = Settings(db=sqlite_url, quarantine=str(tmp_path / "q"))
+    assert run_batch(settings, [str(src)]).off_topic == 1
+    shutil.rmtree(src)
+    shutil.rmtree(tmp_path / "q")
+    again = renormalize(settings, everything=True)
+    assert (again.files, again.off_topic, again.failed) == (1, 1, 0)
+    assert _rows(sqlite_url)["unrelated_english.pdf"].state == "off_topic"
