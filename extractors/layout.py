@@ -14,22 +14,37 @@ from extractors.errors import (
     TooLargeError,
     UnsupportedFormatError,
 )
+from extractors.readers.doc import DOC_READER_VERSION, read_doc
 from extractors.readers.docx import DOCX_READER_VERSION, read_docx
-from extractors.readers.pdf import PDF_READER_VERSION, read_pdf
+from extractors.readers.html import HTML_READER_VERSION, read_html
+from extractors.readers.ofd import OFD_READER_VERSION, read_ofd
+from extractors.readers.pdf_ocr import PDF_OCR_READER_NAME, read_pdf_ocr
+from extractors.readers.text import TEXT_READER_VERSION, read_text
 from schemas import LayoutDocument, Page, SourceFormat, SourceInfo, StageResult
 
 ReaderFn = Callable[[Path], tuple[list[Page], list[str]]]
 
 READERS: dict[SourceFormat, tuple[str, ReaderFn]] = {
-    SourceFormat.PDF: (f"pdf/{PDF_READER_VERSION}", read_pdf),
+    SourceFormat.PDF: (PDF_OCR_READER_NAME, read_pdf_ocr),
     SourceFormat.DOCX: (f"docx/{DOCX_READER_VERSION}", read_docx),
+    SourceFormat.DOC: (f"doc/{DOC_READER_VERSION}+docx/{DOCX_READER_VERSION}", read_doc),
+    SourceFormat.HTML: (f"html/{HTML_READER_VERSION}", read_html),
+    SourceFormat.OFD: (f"ofd/{OFD_READER_VERSION}", read_ofd),
+    SourceFormat.TEXT: (f"text/{TEXT_READER_VERSION}", read_text),
 }
 MAX_FILE_BYTES = 512 * 1024 * 1024
+_BINARY_FORMATS = frozenset((SourceFormat.PDF, SourceFormat.DOCX, SourceFormat.DOC, SourceFormat.OFD))
 
 
 def register_reader(fmt: SourceFormat, name: str, fn: ReaderFn) -> None:
     """Plug in a reader (DOC, HTML, OFD, text, OCR) without touching the dispatcher."""
     READERS[fmt] = (name, fn)
+
+
+def _renamed_text(found: SourceFormat, declared: SourceFormat | None) -> bool:
+    """Plain text under a binary document extension is a renamed or error file, never a document
+    (other mismatches, such as HTML saved as .doc or DOCX named .doc, are read by content)."""
+    return found == SourceFormat.TEXT and declared in _BINARY_FORMATS
 
 
 def file_sha256(path: Path) -> str:
@@ -62,6 +77,12 @@ def _read(path: Path, sha256: str | None) -> tuple[LayoutDocument, list[str]]:
     if detection.format not in READERS:
         raise UnsupportedFormatError(f"no reader installed for {detection.format.value}",
                                      value=detection.format.value)
+    if _renamed_text(detection.format, detection.declared):
+        raise BadInputError(
+            f"extension says {detection.declared}, but the content is plain text: not a real "
+            f"{detection.declared} file", code="extract.format_mismatch",
+            value=str(detection.format), expected=f"a {detection.declared} file",
+        )
     reader_name, reader = READERS[detection.format]
     pages, warnings = reader(path)
     if detection.mismatch:

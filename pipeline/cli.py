@@ -29,8 +29,8 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Store administration (migrations).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
-cli_store.register(app)
 app.add_typer(orgs_app, name="orgs")
+cli_store.register(app)
 console = Console()
 
 DbOption = typer.Option(None, "--db", help="SQLAlchemy URL of the store (default from config).")

@@ -1,0 +1,96 @@
+"""Legacy DOC/WPS reader: LibreOffice headless converts to DOCX, then the DOCX reader.
+
+Each call gets its own throwaway LibreOffice profile (``-env:UserInstallation``) so
+parallel conversions do not fight over one profile lock, and runs in its own process
+group under a hard timeout; on timeout the whole group is killed (soffice forks
+``soffice.bin``). LibreOffice missing is terminal (install it); a timeout is transient.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from extractors.errors import BadInputError, ToolMissingError, TransientExtractError
+from extractors.readers.docx import read_docx
+from schemas import Page
+
+DOC_READER_VERSION = "1"
+_PROGRAMS = ("soffice", "libreoffice", "lowriter")
+
+
+@dataclass(frozen=True)
+class DocSettings:
+    timeout_s: float = 120.0
+    program: str | None = None  # None: the first of soffice / libreoffice / lowriter on PATH
+
+    def __post_init__(self) -> None:
+        if self.timeout_s <= 0:
+            raise ValueError(f"timeout_s must be > 0, got {self.timeout_s}")
+
+
+def find_soffice(settings: DocSettings | None = None) -> str | None:
+    settings = settings or DocSettings()
+    if settings.program:
+        return shutil.which(settings.program)
+    return next((p for p in map(shutil.which, _PROGRAMS) if p), None)
+
+
+def read_doc(path: Path, settings: DocSettings | None = None) -> tuple[list[Page], list[str]]:
+    settings = settings or DocSettings()
+    program = find_soffice(settings)
+    if program is None:
+        raise ToolMissingError(
+            f"{path.name}: LibreOffice is not installed, so legacy .doc files cannot be converted",
+            code="doc.libreoffice_missing", value=path.name,
+            expected="soffice on PATH (apt-get install libreoffice-writer-nogui)",
+        )
+    with tempfile.TemporaryDirectory(prefix="qmetl-doc-") as tmp:
+        docx = convert_to_docx(path, Path(tmp), program, settings.timeout_s)
+        pages, warnings = read_docx(docx)
+    return pages, warnings
+
+
+def convert_to_docx(path: Path, workdir: Path, program: str, timeout_s: float) -> Path:
+    """Run one conversion in ``workdir`` (profile + output) and return the DOCX path."""
+    out_dir = workdir / "out"
+    out_dir.mkdir()
+    src = workdir / ("input" + (path.suffix.lower() if path.suffix.lower() in (".doc", ".wps", ".rtf") else ".doc"))
+    shutil.copyfile(path, src)  # a plain ASCII name: LibreOffice mangles some non-ASCII paths
+    cmd = [program, f"-env:UserInstallation={(workdir / 'profile').as_uri()}", "--headless", "--norestore",
+           "--nolockcheck", "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(out_dir), str(src)]
+    code, output = _run_group(cmd, timeout_s, path.name)
+    produced = sorted(out_dir.glob("*.docx"))
+    if not produced:
+        raise BadInputError(
+            f"{path.name}: LibreOffice could not convert the file (exit {code}): {output.strip()[-300:]}",
+            code="doc.convert_failed", value=path.name, expected="a Word 97-2003 document",
+        )
+    return produced[0]
+
+
+def _run_group(cmd: list[str], timeout_s: float, name: str) -> tuple[int, str]:
+    env = {**os.environ, "HOME": str(Path(cmd[1].split("=", 1)[1].removeprefix("file://")).parent)}
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True, env=env)
+    try:
+        out, _ = proc.communicate(timeout=timeout_s)
+    except subprocess.TimeoutExpired as exc:
+        _kill_group(proc)
+        raise TransientExtractError(
+            f"{name}: LibreOffice conversion took longer than {timeout_s:.0f} s and was killed",
+            code="doc.timeout", value=f"{timeout_s:.0f} s", expected="a conversion within the timeout",
+        ) from exc
+    return proc.returncode, out.decode("utf-8", "replace")
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.communicate()

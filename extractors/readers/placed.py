@@ -1,0 +1,83 @@
+"""Placed text → layout items, for readers that know where every glyph or word sits (OFD, OCR).
+
+Chars are grouped into visual lines; chars inside a table grid go into its cells (wrapped
+lines joined with '\\n'), the rest become ``TextLine(kind="line")`` in reading order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from extractors.readers.geometry import Char, chars_to_lines
+from extractors.readers.grid import Grid
+from schemas import BBox, Table, TableCell, TextLine
+
+_BOLD_WORDS = ("bold", "heavy", "black", "hei", "sans")
+
+
+def join_chars(chars: list[Char]) -> str:
+    """Join one line's chars; a printed space or a gap wider than a third of a char is one space."""
+    out: list[str] = []
+    prev: Char | None = None
+    for c in chars:
+        if c.text.isspace():
+            if out and out[-1] != " ":
+                out.append(" ")
+            continue
+        if prev is not None and out and out[-1] != " " and c.x0 - prev.x1 > 0.3 * max(c.size, 1.0):
+            out.append(" ")
+        out.append(c.text)
+        prev = c
+    return "".join(out).strip()
+
+
+def bbox_of(chars: Iterable[Char]) -> BBox:
+    cs = list(chars)
+    return BBox(x0=min(c.x0 for c in cs), top=min(c.top for c in cs),
+                x1=max(c.x1 for c in cs), bottom=max(c.bottom for c in cs))
+
+
+def line_item(line: list[Char], page: int, confidence: float | None = None) -> TextLine:
+    font = max((c for c in line if not c.text.isspace()), key=lambda c: c.size, default=line[0])
+    return TextLine(
+        text=join_chars(line), page=page, bbox=bbox_of(line), kind="line",
+        font_size=round(font.size, 2), font_name=font.font or None,
+        bold=any(k in font.font.lower() for k in _BOLD_WORDS), confidence=confidence,
+    )
+
+
+def _centre_in(ch: Char, b: BBox) -> bool:
+    cx, cy = (ch.x0 + ch.x1) / 2, (ch.top + ch.bottom) / 2
+    return b.x0 <= cx <= b.x1 and b.top <= cy <= b.bottom
+
+
+def fill_grid(grid: Grid, chars: list[Char], page: int) -> tuple[Table, set[int]]:
+    """The grid as a Table with the text of the chars inside each cell; returns the used char indexes."""
+    taken: set[int] = set()
+    cells: list[TableCell] = []
+    for g in grid.cells:
+        inside = [i for i, ch in enumerate(chars) if i not in taken and _centre_in(ch, g.bbox)]
+        taken.update(inside)
+        text = "\n".join(join_chars(ln) for ln in chars_to_lines([chars[i] for i in inside]))
+        cells.append(TableCell(row=g.row, col=g.col, row_span=g.row_span, col_span=g.col_span,
+                               text=text, page=page, bbox=g.bbox))
+    table = Table(page=page, bbox=grid.bbox, n_rows=len(grid.ys) - 1, n_cols=len(grid.xs) - 1,
+                  cells=cells, col_edges=grid.xs, has_bottom_border=True)
+    return table, taken
+
+
+def place_items(chars: list[Char], grids: list[Grid], page: int) -> list[TextLine | Table]:
+    """Tables from the grids, lines from the remaining chars, sorted top-to-bottom."""
+    items: list[TextLine | Table] = []
+    used: set[int] = set()
+    for grid in grids:
+        table, taken = fill_grid(grid, [c if i not in used else _GONE for i, c in enumerate(chars)], page)
+        items.append(table)
+        used |= taken
+    free = [c for i, c in enumerate(chars) if i not in used]
+    items.extend(line_item(ln, page) for ln in chars_to_lines(free) if not all(c.text.isspace() for c in ln))
+    items.sort(key=lambda it: (it.bbox.top, it.bbox.x0) if it.bbox else (0.0, 0.0))
+    return items
+
+
+_GONE = Char(text="", x0=-1e9, x1=-1e9, top=-1e9, bottom=-1e9)  # placeholder for chars already placed
