@@ -63,8 +63,8 @@ class SourceFile(Base):
     error_message: Mapped[str | None] = mapped_column(Text)
     quarantine_path: Mapped[str | None] = mapped_column(String(1000))
     warnings: Mapped[list[Any]] = mapped_column(JSON, default=list)
-    extractor_version: Mapped[str | None] = mapped_column(String(40))
-    normalizer_version: Mapped[str | None] = mapped_column(String(40))
+    extractor_version: Mapped[str | None] = mapped_column(String(200))
+    normalizer_version: Mapped[str | None] = mapped_column(String(200))
     parsed: Mapped[dict[str, Any] | None] = mapped_column(
         JSON, deferred=True, comment="stored parse (pre-normalization)")  # deferred: large, read by renormalize only
     first_seen_at: Mapped[datetime] = mapped_column(DateTime)
@@ -112,8 +112,8 @@ class Document(Base):
     pages: Mapped[list[Any]] = mapped_column(JSON, default=list)
     is_current: Mapped[bool] = mapped_column(Boolean, default=True, comment="false once the file is withdrawn")
     load_id: Mapped[str] = mapped_column(String(40))
-    extractor_version: Mapped[str] = mapped_column(String(40))
-    normalizer_version: Mapped[str] = mapped_column(String(40))
+    extractor_version: Mapped[str] = mapped_column(String(200))
+    normalizer_version: Mapped[str] = mapped_column(String(200))
 
     outline_items: Mapped[list[OutlineItemRow]] = relationship(
         back_populates="document", order_by="OutlineItemRow.seq", cascade="all, delete-orphan")
@@ -138,7 +138,7 @@ class OutlineItemRow(Base):
     page: Mapped[int | None] = mapped_column(Integer, comment="first page")
     bbox: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     load_id: Mapped[str] = mapped_column(String(40))
-    extractor_version: Mapped[str] = mapped_column(String(40))
+    extractor_version: Mapped[str] = mapped_column(String(200))
 
     document: Mapped[Document] = relationship(back_populates="outline_items")
 
@@ -175,8 +175,8 @@ class ActivityRow(Base):
     page: Mapped[int | None] = mapped_column(Integer, comment="first page")
     bbox: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     load_id: Mapped[str] = mapped_column(String(40))
-    extractor_version: Mapped[str] = mapped_column(String(40))
-    normalizer_version: Mapped[str] = mapped_column(String(40))
+    extractor_version: Mapped[str] = mapped_column(String(200))
+    normalizer_version: Mapped[str] = mapped_column(String(200))
 
     document: Mapped[Document] = relationship(back_populates="activities")
     organizers: Mapped[list[ActivityOrganizer]] = relationship(
