@@ -8,7 +8,10 @@ two first runs at once migrate once.
 
 from __future__ import annotations
 
+import hashlib
 import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -70,14 +73,57 @@ def alembic_config(url: str) -> Config:
 
 def upgrade(url: str, revision: str = "head") -> None:
     """Bring the schema to ``revision`` (creating it on an empty database), once across processes."""
-    with _upgrade_lock:
-        engine = get_engine(url)
-        with writer(engine).begin() as conn:
-            if conn.dialect.name == "postgresql":
-                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK_KEY})
-            cfg = alembic_config(url)
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, revision)
+    migrate(url, revision, command.upgrade)
+
+
+def downgrade(url: str, revision: str) -> None:
+    migrate(url, revision, command.downgrade)
+
+
+def migrate(url: str, revision: str, step: Callable[[Config, str], None]) -> None:
+    """Run Alembic in one transaction; SQLite with foreign keys off meanwhile.
+
+    SQLite's batch migrations copy a table, drop the old one and rename the copy: with foreign
+    keys on, the DROP would cascade-delete every child row (documents of a re-made
+    ``source_files``, activities of re-made ``documents``). The pragma only takes effect outside a
+    transaction, so it is set on the raw connection before BEGIN, checked and restored after.
+    """
+    with _upgrade_lock, writer(get_engine(url)).connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
+        try:
+            with conn.begin():
+                if conn.dialect.name == "postgresql":
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK_KEY})
+                cfg = alembic_config(url)
+                cfg.attributes["connection"] = conn
+                step(cfg, revision)
+                if sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
+                    raise RuntimeError(f"migration to {revision} left rows breaking foreign keys in {url}")
+        finally:
+            if sqlite:
+                conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
+
+
+@contextmanager
+def exclusive(engine: Engine, name: str) -> Iterator[None]:
+    """One process at a time across the store: a PostgreSQL advisory lock held on its own connection.
+
+    On SQLite the ``writer`` engine's BEGIN IMMEDIATE already serializes writers, so this is a no-op.
+    """
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    key = int.from_bytes(hashlib.sha1(name.encode()).digest()[:7], "big")
+    with engine.connect() as conn:
+        conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": key})
+        conn.commit()
+        try:
+            yield
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+            conn.commit()
 
 
 def current_revision(url: str) -> str | None:

@@ -62,11 +62,11 @@ def _loads() -> list[Any]:
 
 
 def export_jsonl(engine: Engine, out_dir: Path, include_failed: bool = False) -> list[Path]:
-    """Write NAME.EXT.json (SPEC §4) for every loaded, current source file."""
+    """Write NAME.EXT.json (SPEC §4) for every current source file (off-topic ones carry off_topic: true)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     with Session(engine) as session:
-        files = session.scalars(select(SourceFile).where(SourceFile.state == "loaded").order_by(SourceFile.name)).all()
+        files = session.scalars(select(SourceFile).where(SourceFile.state.in_(("loaded", "off_topic"))).order_by(SourceFile.name)).all()
         for f in files:
             doc = session.scalars(
                 select(Document).where(Document.source_file_id == f.id, Document.parent_id.is_(None))

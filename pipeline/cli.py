@@ -79,10 +79,11 @@ def status(
     if as_json:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
         return
-    table = RichTable("file", "state", "format", "loaded at", "reason", title=f"{len(rows)} files in {settings.db}")
+    table = RichTable("file", "state", "last run", "format", "loaded at", "reason",
+                      title=f"{len(rows)} files in {settings.db}")
     for r in rows:
         reason = f"{r['reason'] or ''} [{r['error_code']}] {r['error']}" if r["error_code"] else ""
-        table.add_row(r["path"], r["state"], r["format"] or "", r["loaded_at"] or "", reason)
+        table.add_row(r["path"], r["state"], r["last_run"], r["format"] or "", r["loaded_at"] or "", reason)
     console.print(table)
 
 

@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import TypeVar
 
 from pydantic import BaseModel, Field
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 
 from extractors import extractor_version, file_sha256, parse_notice, read_layout
 from loaders.db import get_engine
-from loaders.store import FileInfo, Settled, Versions, load_notice, record_failure, settled
+from loaders.store import FileInfo, Settled, Versions, load_notice, record_failure, settled, settled_many
 from normalizers import NORMALIZER_VERSION, NormalizeContext, normalize_notice
 from pipeline.config import Settings
 from pipeline.guards import first_problem
@@ -90,6 +90,24 @@ def process_file(path: str, settings: Settings, load_id: str) -> FileOutcome:
         raise TransientError(f"{path}: store unavailable: {exc}") from exc
 
 
+def unchanged_outcomes(paths: list[str], settings: Settings) -> dict[str, FileOutcome]:
+    """The outcomes of the files among ``paths`` that need no processing, checked in one query.
+
+    A batch runner calls this first and ``process_file`` only for the rest; ``process_file``
+    alone gives the same answer one file at a time.
+    """
+    if settings.force:
+        return {}
+    infos: list[FileInfo] = []
+    for path in paths:
+        try:
+            infos.append(file_info(Path(path)))
+        except OSError:
+            continue  # process_file records it
+    stored = settled_many(get_engine(settings.db), infos, versions())
+    return {i.path: _unchanged(i, stored[i.path]) for i in infos if i.path in stored}
+
+
 def _process(p: Path, info: FileInfo, settings: Settings, load_id: str, vers: Versions) -> FileOutcome:
     path, timings = str(p), {}
     t0 = time.perf_counter()
@@ -122,11 +140,18 @@ def load_parsed(settings: Settings, info: FileInfo, parsed: Notice, load_id: str
     warnings = warnings + normalized.warnings
     notice = normalized.value
     flag = _off_topic(info, notice)
-    quarantined = str(quarantine(Path(info.path), Path(settings.quarantine), info.sha256)) if flag else None
+    target = quarantine(Path(info.path), Path(settings.quarantine), info.sha256) if flag else None
     t3 = time.perf_counter()
-    result = load_notice(get_engine(settings.db), info, parsed, notice, vers, load_id, warnings,
-                         seconds=time.perf_counter() - started, flag=flag, quarantine_path=quarantined,
-                         reason=reason_for(flag.code) if flag else None, replace_current=settings.force)
+    try:
+        result = load_notice(get_engine(settings.db), info, parsed, notice, vers, load_id, warnings,
+                             seconds=time.perf_counter() - started, flag=flag,
+                             quarantine_path=str(target) if target else None,
+                             reason=reason_for(flag.code) if flag else None, replace_current=settings.force)
+    except (IntegrityError, DataError) as exc:  # the store refused a value: this file fails, not the run
+        error = StageError(stage="load", code="load.rejected", file=info.path, value=str(exc.orig)[:300],
+                           message=f"the store rejected a row: {str(exc.orig).splitlines()[0]}",
+                           expected="values within the schema's limits")
+        return _fail(settings, info, error, load_id, warnings, timings)
     timings["load"] = time.perf_counter() - t3
     if not result.written:
         return FileOutcome(path=info.path, name=info.name, state="skipped", timings=timings)
@@ -174,10 +199,16 @@ def _fail(settings: Settings, info: FileInfo, error: StageError, load_id: str, w
                        warnings=warnings, timings=timings)
 
 
-def quarantine(path: Path, folder: Path, sha256: str) -> Path:
-    """Copy a failed input aside, named by content so two bad files never overwrite each other."""
-    folder.mkdir(parents=True, exist_ok=True)
+def quarantine(path: Path, folder: Path, sha256: str) -> Path | None:
+    """Copy a failed input aside, named by content so two bad files never overwrite each other.
+
+    None when no copy could be made (the source is gone, e.g. under `qmetl renormalize`).
+    """
     target = folder / f"{sha256[:12]}_{path.name}"
-    if not target.exists():
-        shutil.copy2(path, target)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if not target.exists():
+            shutil.copy2(path, target)
+    except OSError:
+        return None
     return target

@@ -24,6 +24,8 @@ REASONS: dict[str, str] = {
     "docx.bad_zip": "damaged DOCX (corrupt zip archive)",
     "structure.no_text": "no text layer and OCR unavailable",
     "notice.off_topic": "parsed, but not a quality-campaign notice: no activities, flagged off-topic",
+    "load.rejected": "the store refused a value (too long or a duplicate key)",
+    "load.transient": "temporary store failure; retried on the next run",
     "internal.error": "a bug in qmetl while reading this file (see the message)",
 }
 FAMILIES: dict[str, str] = {

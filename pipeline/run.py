@@ -8,15 +8,16 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from loaders.db import get_engine, upgrade
+from loaders.db import exclusive, get_engine, upgrade, writer
 from loaders.organizations import sync_organizations
-from loaders.runs import finish_run, new_load_id, start_run
+from loaders.runs import finish_run, last_run_params, new_load_id, start_run
 from loaders.store import mark_withdrawn, sync_categories
+from normalizers import NORMALIZER_VERSION
 from normalizers.categories import category_table
 from normalizers.orgs import load_registry
 from pipeline.config import Settings, load_settings
 from pipeline.discover import discover
-from pipeline.process import FileOutcome
+from pipeline.process import FileOutcome, unchanged_outcomes
 from pipeline.report import RunSummary, organization_count, render_text, summarize
 from schemas import ErrorKind, StageError
 
@@ -24,14 +25,24 @@ from schemas import ErrorKind, StageError
 def prepare_store(settings: Settings) -> None:
     upgrade(settings.db)
     sync_categories(get_engine(settings.db), category_table())
-    sync_organizations(get_engine(settings.db), load_registry())
+    if last_run_params(get_engine(settings.db)).get("registry_synced") != NORMALIZER_VERSION:
+        sync_registry(settings)
+
+
+def sync_registry(settings: Settings) -> None:
+    """The organization registry into the store, one process at a time (its upserts read, then write)."""
+    engine = get_engine(settings.db)
+    with exclusive(engine, "organizations"):
+        sync_organizations(writer(engine), load_registry())
 
 
 def prepare(settings: Settings, sources: Sequence[str]) -> tuple[str, list[Path]]:
+    """Schema, reference data (the registry only when its version changed since the last run), files."""
     prepare_store(settings)
     files = [absolute(f) for f in discover(sources)]
     load_id = new_load_id()
-    start_run(get_engine(settings.db), load_id, {"sources": list(sources), **settings.as_dict()})
+    start_run(get_engine(settings.db), load_id, {"sources": list(sources), **settings.as_dict(),
+                                                 "registry_synced": NORMALIZER_VERSION})
     return load_id, files
 
 
@@ -49,7 +60,8 @@ def finish(settings: Settings, load_id: str, sources: Sequence[str], outcomes: l
     for src in sources:
         if Path(src).is_dir():
             withdrawn += mark_withdrawn(engine, present, under=str(absolute(src)) + os.sep)
-    sync_organizations(engine, load_registry())  # links and descriptions for bodies met in this run
+    if any(o.state in ("loaded", "off_topic") for o in outcomes):
+        sync_registry(settings)  # links and descriptions for bodies met in this run
     added = 0 if organizations_before is None else organization_count(engine) - organizations_before
     summary = summarize(load_id, outcomes, len(withdrawn), seconds, added)
     status = "failed" if summary.failed else "success"
@@ -61,7 +73,8 @@ def run_batch(settings: Settings, sources: Sequence[str]) -> RunSummary:
     """The ingest without Prefect: serial, same stages (tests, benchmarks, crash and concurrency checks)."""
     started = time.perf_counter()
     load_id, files = prepare(settings, sources)
-    outcomes = [_process_or_report(str(f), settings, load_id) for f in files]
+    known = unchanged_outcomes([str(f) for f in files], settings)
+    outcomes = [known.get(str(f)) or _process_or_report(str(f), settings, load_id) for f in files]
     return finish(settings, load_id, sources, outcomes, time.perf_counter() - started)
 
 

@@ -71,14 +71,22 @@ def test_bad_corpus_one_clear_record_per_file(bad_dir: Path, raw_dir: Path, stor
 def test_status_shows_each_state_and_reason(bad_dir: Path, raw_dir: Path, store_url: str, tmp_path: Path) -> None:
     from flows import app
 
-    run_batch(Settings(db=store_url, quarantine=str(tmp_path / "q")), [str(_mixed(bad_dir, raw_dir, tmp_path / "in"))])
+    settings = Settings(db=store_url, quarantine=str(tmp_path / "q"))
+    src = _mixed(bad_dir, raw_dir, tmp_path / "in")
+    run_batch(settings, [str(src)])
     result = CliRunner().invoke(app, ["status", "--db", store_url, "--json"])
     assert result.exit_code == 0, result.output
-    states = {r["name"]: (r["state"], r["reason"]) for r in json.loads(result.output)}
-    assert states["encrypted.pdf"] == ("failed", "password-protected")
+    states = {r["name"]: (r["state"], r["reason"], r["last_run"]) for r in json.loads(result.output)}
+    assert states["encrypted.pdf"] == ("failed", "password-protected", "failed")
     assert states["empty.pdf"][1] == "empty file (0 bytes)"
-    assert states["jiangsu_2010_provincial.docx"] == ("loaded", None)
+    assert states["jiangsu_2010_provincial.docx"] == ("loaded", None, "loaded")
     assert states["unrelated_english.pdf"][0] == "off_topic"
+    shutil.copyfile(raw_dir / "tianjin_2020_provincial.docx", src / "cmqa_2020_industry.docx")
+    run_batch(settings, [str(src)])
+    table = CliRunner().invoke(app, ["status", "--db", store_url])
+    assert table.exit_code == 0 and "9 files" in table.output, table.output
+    rows = {r["name"]: r for r in json.loads(CliRunner().invoke(app, ["status", "--db", store_url, "--json"]).output)}
+    assert rows["cmqa_2020_industry.docx"]["last_run"] == "loaded" and rows["encrypted.pdf"]["last_run"] == "skipped"
 
 
 def test_exit_status_is_non_zero_only_when_strict(bad_dir: Path, store_url: str, tmp_path: Path,
@@ -156,3 +164,46 @@ def test_a_reader_crash_fails_one_file_not_the_run(raw_dir: Path, sqlite_url: st
     assert (summary.loaded, summary.failed) == (1, 1)
     crashed = _rows(sqlite_url)["cmqa_2020_industry.docx"]
     assert crashed.error_code == "internal.error" and "IndexError" in (crashed.error_message or "")
+
+
+def test_a_value_the_store_refuses_fails_one_file(raw_dir: Path, store_url: str, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    real = process.parse_notice
+
+    def overlong(doc):  # type: ignore[no-untyped-def]
+        result = real(doc)
+        if doc.source.name.startswith("cmqa") and result.value is not None:
+            result.value.meta.doc_number = "号" * 300  # documents.doc_number is VARCHAR(100)
+        return result
+
+    monkeypatch.setattr(process, "parse_notice", overlong)
+    summary = run_batch(Settings(db=store_url, quarantine=str(tmp_path / "q")), [str(raw_dir / n) for n in GOOD])
+    rows = _rows(store_url)
+    assert rows["jiangsu_2010_provincial.docx"].state == "loaded"
+    if store_url.startswith("postgresql"):  # SQLite does not enforce VARCHAR lengths
+        assert (summary.loaded, summary.failed) == (1, 1)
+        assert rows["cmqa_2020_industry.docx"].error_code == "load.rejected"
+
+
+def test_renormalize_an_off_topic_file_whose_source_is_gone(bad_dir: Path, sqlite_url: str, tmp_path: Path) -> None:
+    from pipeline.renormalize import renormalize
+
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copyfile(bad_dir / "unrelated_english.pdf", src / "unrelated_english.pdf")
+    settings = Settings(db=sqlite_url, quarantine=str(tmp_path / "q"))
+    assert run_batch(settings, [str(src)]).off_topic == 1
+    shutil.rmtree(src)
+    shutil.rmtree(tmp_path / "q")
+    again = renormalize(settings, everything=True)
+    assert (again.files, again.off_topic, again.failed) == (1, 1, 0)
+    assert _rows(sqlite_url)["unrelated_english.pdf"].state == "off_topic"
+
+
+def test_off_topic_document_is_exported_flagged(bad_dir: Path, sqlite_url: str, tmp_path: Path) -> None:
+    from loaders.export import export_jsonl
+
+    run_batch(Settings(db=sqlite_url, quarantine=str(tmp_path / "q")), [str(bad_dir / "unrelated_english.pdf")])
+    written = export_jsonl(get_engine(sqlite_url), tmp_path / "out")
+    data = json.loads(written[0].read_text("utf-8"))
+    assert data["document"]["off_topic"] is True and data["activities"] == []
