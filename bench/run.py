@@ -32,7 +32,7 @@ PY = sys.executable
 
 
 def stages_part(corpus: Path) -> dict[str, object]:
-    files = sorted(p for p in corpus.iterdir() if p.suffix.lower() in (".pdf", ".docx"))
+    files = sorted(p for p in corpus.iterdir() if p.is_file())
     groups = stage_totals(files)
     text_pdfs = [f for f in files if f.suffix.lower() == ".pdf" and "_scan" not in f.stem]
     bare_pages, bare_s = bare_pdfplumber(text_pdfs)
