@@ -94,3 +94,13 @@ def test_stitch_repeated_header_span_carry_and_split_row() -> None:
     assert acts[1].content == "举办论坛（续）内容", "a row split by the page break is joined"
     assert acts[2].category_raw == "宣传", "blank span cells on a continuation inherit the span"
     assert all(a.source == "table" for a in acts)
+
+
+def test_off_topic_needs_no_campaign_words_and_few_quality_terms() -> None:
+    from extractors.structure.parse import is_off_topic
+
+    assert not is_off_topic("关于开展2012年全市“质量月”活动的通知一、活动主题全面加强质量管理")
+    assert not is_off_topic("关于印发2019年全县质量强县工作要点的通知")
+    assert not is_off_topic("加强计量监督，开展产品质量抽查和标准宣贯")
+    assert is_off_topic("Annual report of the board of directors, fiscal year 2019")
+    assert is_off_topic("关于做好2019年植树节义务植树活动的通知")

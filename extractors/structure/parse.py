@@ -17,8 +17,16 @@ from extractors.structure.segments import attachment_entries, slogan_regions, sp
 from extractors.structure.tables import table_activities
 from schemas import LayoutDocument, Notice, Span, StageError, StageResult
 
-STRUCTURE_VERSION = "2"
+STRUCTURE_VERSION = "3"
 _TOPIC = re.compile(r"质量|品牌|标准|计量|检验|认证|监管|监督")
+# Words that name a quality campaign outright: one is enough, however short the text (a fragment
+# holding only a title such as 关于开展2012年全市“质量月”活动的通知 is still a notice).
+_CAMPAIGN = re.compile(r"质量月|质量强[国省市区县]|质量提升|质量发展|质量工作|质量兴|质量安全|品牌建设|质量管理")
+
+
+def is_off_topic(text: str) -> bool:
+    """Not a quality-campaign notice: no campaign words and fewer than three quality terms."""
+    return not _CAMPAIGN.search(text) and len(_TOPIC.findall(text)) < 3
 
 
 def parse_notice(doc: LayoutDocument) -> StageResult[Notice]:
@@ -40,7 +48,7 @@ def parse_notice(doc: LayoutDocument) -> StageResult[Notice]:
         number = child.meta.doc_number
         if number and number not in notice.meta.references and number != notice.meta.doc_number:
             notice.meta.references.append(number)
-    notice.meta.off_topic = len(_TOPIC.findall(text)) < 3
+    notice.meta.off_topic = is_off_topic(text)
     warnings = ["off-topic: not a quality-campaign notice"] if notice.meta.off_topic else []
     return StageResult.success(notice, warnings)
 
