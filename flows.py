@@ -54,7 +54,7 @@ from pipeline.analyze import (
 from pipeline.cli import app, console
 from pipeline.config import ConfigError, Settings, absolute_paths, load_settings
 from pipeline.discover import modified_since, parse_since, read_list_file
-from pipeline.process import FileOutcome, TransientError
+from pipeline.process import FileOutcome, TransientError, unchanged_outcomes
 from pipeline.report import (
     RunProgress,
     RunSummary,
@@ -157,7 +157,11 @@ def _process(cfg: Settings, files: list[Path], load_id: str, logger: Any) -> Ite
     """Triage every file (skip settled ones, guards), analyse the rest on the task runner, and load
     each analysis in file order."""
     todo: list[tuple[Path, str]] = []
+    settled = unchanged_outcomes([str(f) for f in files], cfg)  # one query, not one per file
     for f in files:
+        if str(f) in settled:
+            yield settled[str(f)]
+            continue
         triaged = triage(f, cfg, load_id)
         if isinstance(triaged, FileOutcome):
             yield triaged
