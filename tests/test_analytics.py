@@ -490,7 +490,7 @@ def plain(value: Any) -> Any:
     return int(value) if hasattr(value, "__index__") else value
 
 
-NOT_YET = "the category rules do not yet reach the truth on every 2020 activity (categories helper)"
+NOT_YET = "category_acc is 0.98, not 1.0: five Tianjin 2020 items are labelled by a body sentence the cue lists do not weigh"
 
 
 @pytest.mark.slow
