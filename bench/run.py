@@ -66,7 +66,7 @@ def scaling_part(corpus: Path, sizes: list[int], workers: list[int]) -> dict[str
         generate(corpus, gen, n)
         for w in workers:
             db = f"sqlite:///{tmp}/n{n}_w{w}.db"
-            child = run_child(qmetl("run", "--raw", str(gen), "--db", db, "--workers", str(w)),
+            child = run_child(qmetl("run", "--raw", str(gen), "--db", db, "--workers", str(w), "--no-cache"),
                               env={"PREFECT_LOGGING_LEVEL": "WARNING"})
             runs.append({"docs": n, "workers": w, "seconds": child.seconds, "docs_per_second": round(n / child.seconds, 2),
                          "peak_rss_mb": child.peak_rss_mb, "returncode": child.returncode})
@@ -100,7 +100,7 @@ def overhead_part(corpus: Path, docs: int) -> dict[str, object]:
     gen = CACHE / f"gen{docs}"
     generate(corpus, gen, docs)
     tmp = Path(tempfile.mkdtemp(prefix="qmetl-overhead-"))
-    flow = run_child(qmetl("run", "--raw", str(gen), "--db", f"sqlite:///{tmp}/flow.db"),
+    flow = run_child(qmetl("run", "--raw", str(gen), "--db", f"sqlite:///{tmp}/flow.db", "--no-cache"),
                      env={"PREFECT_LOGGING_LEVEL": "WARNING"})
     direct = run_child([PY, str(ROOT / "bench" / "direct.py"), str(gen), "--db", f"sqlite:///{tmp}/direct.db"])
     overhead = (flow.seconds - direct.seconds) / direct.seconds
