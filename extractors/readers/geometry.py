@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+from schemas import BBox
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,3 +60,10 @@ def dedupe_chars(chars: list[Char], tolerance: float = 1.0) -> list[Char]:
         same.append(ch)
         kept.append(ch)
     return kept
+
+
+def bbox_of(chars: Iterable[Char]) -> BBox:
+    """The box around some chars (a line, a cell's text)."""
+    cs = list(chars)
+    return BBox(x0=min(c.x0 for c in cs), top=min(c.top for c in cs),
+                x1=max(c.x1 for c in cs), bottom=max(c.bottom for c in cs))

@@ -7,7 +7,6 @@ empty and flagged, so the OCR reader (an optional extra) can fill them in.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ from pdfminer.pdfparser import PDFSyntaxError
 from pdfplumber.utils.exceptions import PdfminerException
 
 from extractors.errors import BadInputError, EncryptedError, TooLargeError
-from extractors.readers.geometry import Char, chars_to_lines, cluster_positions, dedupe_chars
+from extractors.readers.geometry import Char, bbox_of, chars_to_lines, cluster_positions, dedupe_chars
 from extractors.readers.rulings import Segment, is_visible_graphic, open_band, vertical_segments
 from schemas import BBox, Page, Table, TableCell, TextLine
 
@@ -108,7 +107,7 @@ def _to_char(c: dict[str, Any]) -> Char:
 
 
 def _line_item(line: list[Char], page: int) -> TextLine:
-    box = _bbox_of(line)
+    box = bbox_of(line)
     font = max((c for c in line if not c.text.isspace()), key=lambda c: c.size, default=line[0])
     return TextLine(
         text=_join_chars(line), page=page, bbox=box, kind="line",
@@ -135,12 +134,6 @@ def _join_chars(chars: list[Char]) -> str:
         out.append(c.text)
         prev = c
     return "".join(out).strip()
-
-
-def _bbox_of(chars: Iterable[Char]) -> BBox:
-    cs = list(chars)
-    return BBox(x0=min(c.x0 for c in cs), top=min(c.top for c in cs),
-                x1=max(c.x1 for c in cs), bottom=max(c.bottom for c in cs))
 
 
 def _build_table(found: Any, chars: list[Char], page: int,

@@ -6,9 +6,7 @@ lines joined with '\\n'), the rest become ``TextLine(kind="line")`` in reading o
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from extractors.readers.geometry import Char, chars_to_lines
+from extractors.readers.geometry import Char, bbox_of, chars_to_lines
 from extractors.readers.grid import Grid
 from schemas import BBox, Table, TableCell, TextLine
 
@@ -35,12 +33,6 @@ def join_chars(chars: list[Char]) -> str:
         out.append(c.text)
         prev = c
     return "".join(out).strip()
-
-
-def bbox_of(chars: Iterable[Char]) -> BBox:
-    cs = list(chars)
-    return BBox(x0=min(c.x0 for c in cs), top=min(c.top for c in cs),
-                x1=max(c.x1 for c in cs), bottom=max(c.bottom for c in cs))
 
 
 def line_item(line: list[Char], page: int, confidence: float | None = None) -> TextLine:
