@@ -26,35 +26,28 @@ import sys
 import time
 from collections import deque
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import typer
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
-from prefect.cache_policies import NO_CACHE, CacheKeyFnPolicy
+from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
+from prefect.results import ResultStore, get_result_store
 from prefect.schedules import Cron
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
-from prefect.tasks import exponential_backoff
+from prefect.types import DateTime
+from prefect.utilities.annotations import quote
 
 from loaders.db import get_engine
-from pipeline.analyze import (
-    Analysis,
-    cache_key,
-    code_fingerprint,
-    failed_analysis,
-    load_analysis,
-    process_pool,
-    run_analysis,
-    skipped,
-    triage,
-)
+from pipeline.analyze import Analysis, cache_key, code_fingerprint, process_pool, skipped
+from pipeline.batches import analyze_retrying, crashed_analysis, load_retrying, plan_batches
 from pipeline.cli import app, console
 from pipeline.config import ConfigError, Settings, absolute_paths, load_settings
 from pipeline.discover import modified_since, parse_since, read_list_file
-from pipeline.process import FileOutcome, TransientError, unchanged_outcomes
+from pipeline.process import FileOutcome, triage
 from pipeline.report import (
     RunProgress,
     RunSummary,
@@ -63,50 +56,47 @@ from pipeline.report import (
     render_markdown,
     render_text,
 )
-from pipeline.run import finish, prepare
-from schemas import ErrorKind, StageError
+from pipeline.run import finish, nothing_to_do, prepare, run_batch
+from schemas import ErrorKind
 
 ANALYZE_TAG = "qmetl-analyze"
+CACHE_EXPIRATION = timedelta(days=90)
 
 
-def _transient_only(_task: Any, _run: Any, state: Any) -> bool:
-    """Retry a task only when it failed for a transient reason, never for bad input or bugs."""
-    return isinstance(state.result(raise_on_failure=False), TransientError)
+@task(name="analyze-batch", task_run_name="analyze {label}", tags=[ANALYZE_TAG], cache_policy=NO_CACHE,
+      persist_result=False)
+def analyze_batch(files: list[tuple[str, str]], label: str, settings: dict[str, Any], fingerprint: str) -> list[Analysis]:
+    """Read and structure a batch of (path, sha256) files, no database: runs on any worker (or hands each
+    file to this run's process pool). With ``fingerprint`` (caching on) each file's analysis is cached
+    on its own key, so a batch of a changed folder reuses the files that did not change."""
+    cfg = Settings(**settings)
+    store = get_result_store() if fingerprint else None
+    return [_analysis(path, sha, cfg, store, fingerprint) for path, sha in files]
 
 
-def _analysis_key(_ctx: Any, params: dict[str, Any]) -> str | None:
-    """Cache on (content hash, extractor and normalizer versions, code fingerprint, path)."""
-    fingerprint = params.get("fingerprint")
-    return cache_key(params["path"], params["sha256"], fingerprint) if fingerprint else None
-
-
-@task(name="analyze-document", task_run_name="analyze {name}", tags=[ANALYZE_TAG],
-      retries=2, retry_delay_seconds=exponential_backoff(backoff_factor=2), retry_jitter_factor=0.5,
-      retry_condition_fn=_transient_only, cache_policy=CacheKeyFnPolicy(cache_key_fn=_analysis_key),
-      cache_expiration=timedelta(days=90), persist_result=True)
-def analyze_document(path: str, name: str, sha256: str, fingerprint: str) -> Analysis:
-    """Read and structure one file (no database): runs on any worker, or hands the work
-    to this run's process pool (``--executor processes``)."""
-    analysis = run_analysis(path, sha256)
-    if analysis.error is not None and analysis.error.kind == ErrorKind.TRANSIENT:
-        raise TransientError(str(analysis.error))
+def _analysis(path: str, sha256: str, cfg: Settings, store: ResultStore | None, fingerprint: str) -> Analysis:
+    """The cached analysis of this content, code and path, or a fresh one (cached unless transient)."""
+    key = cache_key(path, sha256, fingerprint) if store is not None else ""
+    if store is not None and store.exists(key):
+        cached = store.read(key).result
+        if isinstance(cached, Analysis):
+            return cached
+    try:
+        analysis = analyze_retrying(path, sha256, cfg)
+    except Exception as exc:  # a crashed worker or a bug: this file's recorded failure, not the run's
+        get_run_logger().error("analysis of %s crashed: %s: %s", path, type(exc).__name__, exc)
+        return crashed_analysis(path, exc)
+    if store is not None and (analysis.error is None or analysis.error.kind != ErrorKind.TRANSIENT):
+        # an aware stdlib datetime; the record's pydantic model turns it into Prefect's DateTime
+        store.write(analysis, key=key, expiration=cast(DateTime, datetime.now(UTC) + CACHE_EXPIRATION))
     return analysis
 
 
-@task(name="load-document", task_run_name="load {name}", cache_policy=NO_CACHE, persist_result=False,
-      retries=3, retry_delay_seconds=exponential_backoff(backoff_factor=1), retry_condition_fn=_transient_only)
-def load_document(analysis: Analysis, name: str, settings: dict[str, Any], load_id: str) -> FileOutcome:
-    """Write one analysis to the store; called from the flow, one document at a time."""
-    return load_analysis(analysis, Settings(**settings), load_id)
-
-
-def analyze_task(cfg: Settings) -> Any:
-    """The analyze task configured from the settings: retries, backoff, and caching on or off."""
-    opts: dict[str, Any] = {"retries": cfg.retries,
-                            "retry_delay_seconds": exponential_backoff(backoff_factor=cfg.retry_backoff)}
-    if not cfg.cache:
-        opts.update(cache_policy=NO_CACHE, persist_result=False)
-    return analyze_document.with_options(**opts)
+@task(name="load-batch", task_run_name="load {label}", cache_policy=NO_CACHE, persist_result=False)
+def load_batch(analyses: list[Analysis], label: str, settings: dict[str, Any], load_id: str) -> list[FileOutcome]:
+    """Normalize and store a batch of analyses in file order, one document (one transaction) at a time."""
+    cfg = Settings(**settings)
+    return [load_retrying(a, cfg, load_id) for a in analyses]
 
 
 def build_task_runner(cfg: Settings) -> TaskRunner[Any]:
@@ -120,8 +110,9 @@ def build_task_runner(cfg: Settings) -> TaskRunner[Any]:
 
 
 def _window(cfg: Settings) -> int:
-    """Documents analysed ahead of the loader: bounds memory while the single writer catches up."""
-    return max(2, 2 * cfg.workers) if not cfg.dask_address else 64
+    """Batches analysed ahead of the loader: every worker busy, memory bounded while the single writer
+    catches up."""
+    return cfg.workers + 1 if not cfg.dask_address else 16
 
 
 @flow(name="qmetl-ingest", description="Discover notices, analyse them in parallel, load them serially.")
@@ -154,57 +145,56 @@ def ingest(sources: list[str] | None = None, settings: dict[str, Any] | None = N
 
 
 def _process(cfg: Settings, files: list[Path], load_id: str, logger: Any) -> Iterator[FileOutcome]:
-    """Triage every file (skip settled ones, guards), analyse the rest on the task runner, and load
-    each analysis in file order."""
-    todo: list[tuple[Path, str]] = []
-    settled = unchanged_outcomes([str(f) for f in files], cfg)  # one query, not one per file
-    for f in files:
-        if str(f) in settled:
-            yield settled[str(f)]
-            continue
-        triaged = triage(f, cfg, load_id)
-        if isinstance(triaged, FileOutcome):
-            yield triaged
+    """Triage every file (skip settled ones, guards), analyse the rest in batches on the task runner,
+    and load each batch in file order."""
+    todo: list[tuple[str, str]] = []
+    for item in triage(files, cfg, load_id):  # one store query for all the files
+        if isinstance(item, FileOutcome):
+            yield item
         else:
-            todo.append((f, triaged.sha256))
-    if not todo:
+            todo.append((item.path, item.sha256))
+    batches = plan_batches(todo, cfg.workers, cfg.batch_size)
+    if not batches:
         return
-    analyze = analyze_task(cfg)
+    logger.info("%d files to analyse in %d batches", len(todo), len(batches))
     fingerprint = code_fingerprint() if cfg.cache else ""
     pool_size = cfg.workers if cfg.executor == "processes" and not cfg.dask_address else 0
     with process_pool(pool_size), build_task_runner(cfg) as runner:
-        pending: deque[tuple[Path, PrefectFuture[Any]]] = deque()
-        queue = iter(todo)
+        pending: deque[tuple[list[tuple[str, str]], str, PrefectFuture[Any]]] = deque()
+        queue = iter(enumerate(batches, 1))
 
         def submit_next() -> None:
             item = next(queue, None)
             if item is not None:
-                params = {"path": str(item[0]), "name": item[0].name, "sha256": item[1], "fingerprint": fingerprint}
-                pending.append((item[0], runner.submit(analyze, params)))
+                label = _label(item[0], len(batches), item[1])
+                params = {"files": item[1], "label": label, "settings": cfg.as_dict(), "fingerprint": fingerprint}
+                pending.append((item[1], label, runner.submit(analyze_batch, params)))
 
         for _ in range(_window(cfg)):
             submit_next()
         while pending:
-            path, future = pending.popleft()
+            batch, label, future = pending.popleft()
             submit_next()
-            analysis = _result(future, path, logger)
-            yield load_document(analysis, path.name, cfg.as_dict(), load_id)
+            # quote: Prefect would otherwise walk every parsed notice looking for futures (~30 ms a file)
+            analyses = cast(list[Analysis], quote(_results(future, batch, logger)))
+            yield from load_batch(analyses, label, cfg.as_dict(), load_id)
 
 
-def _result(future: PrefectFuture[Any], path: Path, logger: Any) -> Analysis:
-    """The analysis, or a recorded failure when the task crashed or stayed transient after its retries
-    (a bug must not stop the night's run; a transient failure is retried on the next run)."""
+def _label(number: int, total: int, batch: list[tuple[str, str]]) -> str:
+    return f"batch {number}/{total} ({len(batch)} files from {Path(batch[0][0]).name})"
+
+
+def _results(future: PrefectFuture[Any], batch: list[tuple[str, str]], logger: Any) -> list[Analysis]:
+    """The batch's analyses, or each file's recorded failure when the whole task crashed (a lost Dask
+    worker, a bug): the night's run goes on, and the next run tries these files again."""
     try:
         result = future.result()
-    except TransientError as exc:
-        return failed_analysis(path, StageError(stage="extract", code="extract.transient", file=str(path),
-                                                message=str(exc), kind=ErrorKind.TRANSIENT))
-    except Exception as exc:  # recorded as the file's failure, with the reason
-        logger.error("analysis of %s crashed: %s: %s", path, type(exc).__name__, exc)
-        return failed_analysis(path, StageError(stage="extract", code="internal.error", file=str(path),
-                                                message=f"analysis task crashed: {type(exc).__name__}: {exc}"))
-    if not isinstance(result, Analysis):
-        raise TypeError(f"analysis of {path} returned {type(result).__name__}, expected Analysis")
+    except Exception as exc:  # recorded as each file's failure, with the reason
+        logger.error("analysis batch of %d files from %s crashed: %s: %s", len(batch), batch[0][0],
+                     type(exc).__name__, exc)
+        return [crashed_analysis(path, exc) for path, _ in batch]
+    if not isinstance(result, list) or not all(isinstance(a, Analysis) for a in result):
+        raise TypeError(f"analysis batch from {batch[0][0]} returned {type(result).__name__}, expected Analyses")
     return result
 
 
@@ -221,6 +211,22 @@ def run_ingest(settings: Settings, sources: list[str] | None = None, since: str 
                list_file: str | None = None) -> RunSummary:
     """Run the ingest flow once (ephemeral Prefect, no server needed)."""
     return ingest(sources=sources, settings=settings.as_dict(), since=since, list_file=list_file)
+
+
+def _settled_run(settings: Settings, sources: list[str] | None, since: str | None,
+                 list_file: str | None) -> RunSummary | None:
+    """A run with nothing to analyse, recorded without starting the flow: a temporary Prefect server
+    takes ~8 s to start, far more than hashing thousands of unchanged files. Only without a Prefect
+    server configured (PREFECT_API_URL) and without --since, --force or --list; else None."""
+    from prefect.settings import get_current_settings
+
+    if get_current_settings().api.url or since or list_file:
+        return None
+    roots = sources or [settings.raw]
+    if not nothing_to_do(settings, roots):
+        return None
+    logging.getLogger("qmetl").info("every file is unchanged since the last run: recorded without a flow run")
+    return run_batch(settings, roots)
 
 
 def build_deployment(settings: Settings, sources: list[str] | None = None) -> Any:
@@ -299,7 +305,8 @@ def run(
         except ValueError as exc:
             raise typer.BadParameter(str(exc), param_hint="--since") from exc
     sources = [str(p) for p in raw] if raw else None
-    summary = run_ingest(settings, sources, since=since, list_file=str(list_file) if list_file else None)
+    listed = str(list_file) if list_file else None
+    summary = _settled_run(settings, sources, since, listed) or run_ingest(settings, sources, since, listed)
     console.print(render_text(summary), markup=False, highlight=False, soft_wrap=True)
     if settings.strict and summary.failed:
         raise typer.Exit(code=1)

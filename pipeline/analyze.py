@@ -1,7 +1,7 @@
 """Parse in parallel, load serially: ``process_file`` cut at the expensive, database-free part.
 
-``triage`` (in the flow, serial, cheap): hash, skip what the store already settled, run the
-input guards. ``analyze_file`` (any worker — a thread, a process, a Dask worker on another
+``pipeline.process.triage`` (in the flow, serial, cheap): hash, skip what the store already
+settled (one query), run the input guards. ``analyze_file`` (any worker — a thread, a process, a Dask worker on another
 machine): read → structure, the costly stages; its ``Analysis`` is a picklable value.
 ``load_analysis`` (in the flow, one document at a time, in file order): normalize and load
 through ``pipeline.process.load_parsed``, the same code ``process_file`` runs — SQLite has one
@@ -26,22 +26,10 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import OperationalError
 
 from extractors import parse_notice, read_layout
-from loaders.db import get_engine
-from loaders.store import FileInfo, settled
+from loaders.store import FileInfo
 from pipeline.config import Settings
-from pipeline.guards import first_problem
-from pipeline.process import (
-    FileOutcome,
-    TransientError,
-    _fail,
-    _unchanged,
-    file_info,
-    guarded,
-    load_parsed,
-    versions,
-)
-from pipeline.reasons import reason_for
-from schemas import ErrorKind, Notice, StageError
+from pipeline.process import FileOutcome, TransientError, _fail, file_info, guarded, load_parsed, versions
+from schemas import Notice, StageError
 
 CODE_PACKAGES = ("schemas", "extractors", "normalizers")
 _POOL: ContextVar[ProcessPoolExecutor | None] = ContextVar("qmetl_process_pool", default=None)
@@ -63,25 +51,6 @@ class Analysis(BaseModel):
 
     def info(self) -> FileInfo:
         return FileInfo(self.path, self.name, self.sha256, self.size, self.format)
-
-
-def triage(path: Path, settings: Settings, load_id: str) -> FileInfo | FileOutcome:
-    """The file's identity when it needs analysing; else its outcome (unreadable, settled, or refused
-    by a guard, recorded as ``process_file`` records it)."""
-    try:
-        info = file_info(path)
-    except OSError as exc:
-        error = StageError(stage="extract", code="extract.unreadable", message=f"cannot open: {exc}",
-                           file=str(path), kind=ErrorKind.TRANSIENT)
-        return FileOutcome(path=str(path), name=path.name, state="failed", error=error,
-                           reason=reason_for(error.code))
-    stored = None if settings.force else settled(get_engine(settings.db), info, versions())
-    if stored is not None:
-        return _unchanged(info, stored)
-    problem = first_problem(path, info.size, settings)
-    if problem is not None:
-        return _fail(settings, info, problem, load_id, [], {}, copy=problem.code != "extract.too_large")
-    return info
 
 
 def analyze_file(path: str, sha256: str | None = None) -> Analysis:

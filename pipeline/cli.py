@@ -16,7 +16,6 @@ from rich.table import Table as RichTable
 from loaders.db import get_engine
 from loaders.export import export_jsonl
 from loaders.runs import file_states
-from loaders.tabular import QueryError, export_relation
 from pipeline import cli_store
 from pipeline.cli_analytics import register as register_analytics
 from pipeline.cli_orgs import orgs_app
@@ -52,6 +51,8 @@ def export(
     settings = load_settings(db=db)
     prepare_store(settings)
     if table or view:
+        from loaders.tabular import QueryError, export_relation  # pandas: only for this export
+
         if table and view:
             raise typer.BadParameter("give --table or --view, not both", param_hint="--table")
         try:

@@ -1,23 +1,27 @@
-"""Analyst commands: `qmetl query`, `qmetl report`, `qmetl browse` (registered by pipeline.cli)."""
+"""Analyst commands: `qmetl query`, `qmetl report`, `qmetl browse` (registered by pipeline.cli).
+
+pandas and matplotlib are imported by the commands that use them, not when the CLI starts: every
+`qmetl run` would otherwise pay about a second for them.
+"""
 
 from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table as RichTable
 
-from loaders.tabular import QueryError, run_query
 from pipeline.browse import INSTALL_HINT, BrowseError, BrowseSettings, datasette_available, serve, sqlite_path
 from pipeline.browse import write_metadata as write_browse_metadata
-from pipeline.charts import ChartStyle
 from pipeline.config import load_settings
-from pipeline.report_html import write_report
 from pipeline.run import prepare_store
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 console = Console()
 err = Console(stderr=True)
@@ -26,6 +30,8 @@ DbOption = typer.Option(None, "--db", help="SQLAlchemy URL of the store (default
 
 
 def rich_table(frame: pd.DataFrame, title: str | None = None) -> RichTable:
+    import pandas as pd
+
     table = RichTable(*[str(c) for c in frame.columns], title=title)
     for row in frame.itertuples(index=False):
         table.add_row(*["" if v is None or v is pd.NA or (isinstance(v, float) and pd.isna(v)) else str(v)
@@ -40,6 +46,8 @@ def query(
     max_rows: int = typer.Option(200, "--max-rows", min=1, help="Rows shown in the table (--json prints all)."),
 ) -> None:
     """Run a read-only SQL query on the store and print the result (writes are refused)."""
+    from loaders.tabular import QueryError, run_query
+
     settings = load_settings(db=db)
     try:
         frame = run_query(settings.db, sql)
@@ -60,6 +68,9 @@ def report(
     font: str | None = typer.Option(None, "--font", help="Path of a CJK font for the charts."),
 ) -> None:
     """Write a self-contained HTML report with charts (year x level, categories, organizations, coverage)."""
+    from pipeline.charts import ChartStyle
+    from pipeline.report_html import write_report
+
     settings = load_settings(db=db)
     prepare_store(settings)
     path = write_report(settings.db, out, ChartStyle(font_path=font))

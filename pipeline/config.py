@@ -29,6 +29,7 @@ class Settings:
     db: str = DEFAULT_DB
     quarantine: str = "data/quarantine"
     workers: int = 1
+    batch_size: int = 32
     executor: str = "threads"
     dask_address: str | None = None
     strict: bool = False
@@ -62,6 +63,7 @@ def _problems(s: Settings) -> list[str]:
         return typed
     checks = [
         (s.workers >= 1, f"workers must be >= 1, got {s.workers}"),
+        (s.batch_size >= 1, f"batch_size must be >= 1, got {s.batch_size}"),
         (s.max_pages >= 1, f"max_pages must be >= 1, got {s.max_pages}"),
         (s.max_file_mb >= 1, f"max_file_mb must be >= 1, got {s.max_file_mb}"),
         (s.max_unzipped_mb >= 1, f"max_unzipped_mb must be >= 1, got {s.max_unzipped_mb}"),

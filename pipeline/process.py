@@ -11,7 +11,7 @@ from __future__ import annotations
 import shutil
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
@@ -20,7 +20,7 @@ from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 
 from extractors import extractor_version, file_sha256, parse_notice, read_layout
 from loaders.db import get_engine
-from loaders.store import FileInfo, Settled, Versions, load_notice, record_failure, settled, settled_many
+from loaders.store import FileInfo, Settled, Versions, load_notice, record_failure, settled_many
 from normalizers import NORMALIZER_VERSION, NormalizeContext, normalize_notice
 from pipeline.config import Settings
 from pipeline.guards import first_problem
@@ -70,42 +70,50 @@ def guarded(stage: str, path: str, fn: Callable[[], StageResult[T]]) -> StageRes
 
 
 def process_file(path: str, settings: Settings, load_id: str) -> FileOutcome:
-    p = Path(path)
-    vers = versions()
+    """One file through every stage; ``triage`` + ``process_new`` for a single file."""
+    item = triage([Path(path)], settings, load_id)[0]
+    return item if isinstance(item, FileOutcome) else process_new(item, settings, load_id)
+
+
+def process_new(info: FileInfo, settings: Settings, load_id: str) -> FileOutcome:
+    """Extract → structure → normalize → load a file ``triage`` let through (hashed, guarded)."""
     try:
-        info = file_info(p)
-    except OSError as exc:
-        error = StageError(stage="extract", code="extract.unreadable", message=f"cannot open: {exc}", file=path,
-                           kind=ErrorKind.TRANSIENT)
-        return FileOutcome(path=path, name=p.name, state="failed", error=error, reason=reason_for(error.code))
-    stored = None if settings.force else settled(get_engine(settings.db), info, vers)
-    if stored is not None:
-        return _unchanged(info, stored)
-    problem = first_problem(p, info.size, settings)
-    if problem is not None:
-        return _fail(settings, info, problem, load_id, [], {}, copy=problem.code != "extract.too_large")
-    try:
-        return _process(p, info, settings, load_id, vers)
+        return _process(Path(info.path), info, settings, load_id, versions())
     except OperationalError as exc:
-        raise TransientError(f"{path}: store unavailable: {exc}") from exc
+        raise TransientError(f"{info.path}: store unavailable: {exc}") from exc
 
 
-def unchanged_outcomes(paths: list[str], settings: Settings) -> dict[str, FileOutcome]:
-    """The outcomes of the files among ``paths`` that need no processing, checked in one query.
+def triage(files: Sequence[Path], settings: Settings, load_id: str) -> list[FileInfo | FileOutcome]:
+    """Per file, in order: its identity when it needs processing, else its outcome: unreadable,
+    settled in the store (one query for all the files, not one per file), or refused by a guard."""
+    identified = [identify(f) for f in files]
+    infos = [i for i in identified if isinstance(i, FileInfo)]
+    stored = {} if settings.force else settled_many(get_engine(settings.db), infos, versions())
+    out: list[FileInfo | FileOutcome] = []
+    for item in identified:
+        if isinstance(item, FileInfo) and item.path in stored:
+            item = _unchanged(item, stored[item.path])
+        out.append(item if isinstance(item, FileOutcome) else _guard(item, settings, load_id))
+    return out
 
-    A batch runner calls this first and ``process_file`` only for the rest; ``process_file``
-    alone gives the same answer one file at a time.
-    """
-    if settings.force:
-        return {}
-    infos: list[FileInfo] = []
-    for path in paths:
-        try:
-            infos.append(file_info(Path(path)))
-        except OSError:
-            continue  # process_file records it
-    stored = settled_many(get_engine(settings.db), infos, versions())
-    return {i.path: _unchanged(i, stored[i.path]) for i in infos if i.path in stored}
+
+def identify(path: Path) -> FileInfo | FileOutcome:
+    """The file's identity (content hash, size), or its recorded failure when it cannot be read."""
+    try:
+        return file_info(path)
+    except OSError as exc:
+        error = StageError(stage="extract", code="extract.unreadable", message=f"cannot open: {exc}",
+                           file=str(path), kind=ErrorKind.TRANSIENT)
+        return FileOutcome(path=str(path), name=path.name, state="failed", error=error,
+                           reason=reason_for(error.code))
+
+
+def _guard(info: FileInfo, settings: Settings, load_id: str) -> FileInfo | FileOutcome:
+    """The input guards (size, pages, archive bombs …): a refused file is recorded as failed."""
+    problem = first_problem(Path(info.path), info.size, settings)
+    if problem is None:
+        return info
+    return _fail(settings, info, problem, load_id, [], {}, copy=problem.code != "extract.too_large")
 
 
 def _process(p: Path, info: FileInfo, settings: Settings, load_id: str, vers: Versions) -> FileOutcome:

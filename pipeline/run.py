@@ -11,13 +11,13 @@ from pathlib import Path
 from loaders.db import exclusive, get_engine, upgrade, writer
 from loaders.organizations import sync_organizations
 from loaders.runs import finish_run, last_run_params, new_load_id, start_run
-from loaders.store import mark_withdrawn, sync_categories
+from loaders.store import FileInfo, mark_withdrawn, settled_many, sync_categories
 from normalizers import NORMALIZER_VERSION
 from normalizers.categories import category_table
 from normalizers.orgs import load_registry
 from pipeline.config import Settings, load_settings
 from pipeline.discover import discover
-from pipeline.process import FileOutcome, unchanged_outcomes
+from pipeline.process import FileOutcome, TransientError, identify, process_new, triage, versions
 from pipeline.report import RunSummary, organization_count, render_text, summarize
 from schemas import ErrorKind, StageError
 
@@ -69,25 +69,36 @@ def finish(settings: Settings, load_id: str, sources: Sequence[str], outcomes: l
     return summary
 
 
+def nothing_to_do(settings: Settings, sources: Sequence[str]) -> bool:
+    """True when a run over ``sources`` would analyse no file: every file is readable and settled in the
+    store for its content and the current code (read only; files are hashed, one query per 500)."""
+    if settings.force:
+        return False
+    prepare_store(settings)
+    infos = [identify(absolute(f)) for f in discover(sources)]
+    if not all(isinstance(i, FileInfo) for i in infos):
+        return False
+    known = [i for i in infos if isinstance(i, FileInfo)]
+    return len(settled_many(get_engine(settings.db), known, versions())) == len(known)
+
+
 def run_batch(settings: Settings, sources: Sequence[str]) -> RunSummary:
     """The ingest without Prefect: serial, same stages (tests, benchmarks, crash and concurrency checks)."""
     started = time.perf_counter()
     load_id, files = prepare(settings, sources)
-    known = unchanged_outcomes([str(f) for f in files], settings)
-    outcomes = [known.get(str(f)) or _process_or_report(str(f), settings, load_id) for f in files]
+    outcomes = [item if isinstance(item, FileOutcome) else _process_or_report(item, settings, load_id)
+                for item in triage(files, settings, load_id)]
     return finish(settings, load_id, sources, outcomes, time.perf_counter() - started)
 
 
-def _process_or_report(path: str, settings: Settings, load_id: str) -> FileOutcome:
+def _process_or_report(info: FileInfo, settings: Settings, load_id: str) -> FileOutcome:
     """Without a task runner to retry it, a transient failure is reported; the next run retries it."""
-    from pipeline.process import TransientError, process_file
-
     try:
-        return process_file(path, settings, load_id)
+        return process_new(info, settings, load_id)
     except TransientError as exc:
         error = StageError(stage="load", code="load.transient", message=str(exc), kind=ErrorKind.TRANSIENT,
-                           file=path)
-        return FileOutcome(path=path, name=Path(path).name, state="failed", error=error,
+                           file=info.path)
+        return FileOutcome(path=info.path, name=info.name, state="failed", error=error,
                            reason="temporary store failure; retried on the next run")
 
 

@@ -153,3 +153,37 @@ def test_progress_without_a_terminal_logs_one_line_per_file() -> None:
         progress.advance(FileOutcome(path="/a", name="a.pdf", state="skipped"))
         progress.advance(FileOutcome(path="/b", name="b.pdf", state="loaded", activities=4))
     assert lines == ["[1/2] skipped a.pdf", "[2/2] loaded b.pdf: 4 activities, 0 outline items"]
+
+
+def test_a_rerun_with_nothing_to_do_is_recorded_without_starting_a_flow(raw_dir: Path, tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    import flows
+    from loaders.runs import file_states
+    from pipeline.run import nothing_to_do, run_batch
+
+    inbox = tmp_path / "raw"
+    inbox.mkdir()
+    for name in (DOCX, "cmqa_2020_industry.docx"):
+        shutil.copy2(raw_dir / name, inbox / name)
+    settings = Settings(db=f"sqlite:///{tmp_path / 'qm.db'}", quarantine=str(tmp_path / "q"))
+    assert not nothing_to_do(settings, [str(inbox)]), "new files need work"
+    assert run_batch(settings, [str(inbox)]).loaded == 2
+    assert nothing_to_do(settings, [str(inbox)])
+    assert not nothing_to_do(Settings(db=settings.db, force=True), [str(inbox)]), "--force always works"
+
+    def no_flow(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the flow was started for a folder with nothing to do")
+
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    monkeypatch.setattr(flows, "run_ingest", no_flow)
+    (inbox / DOCX).unlink()
+    result = CliRunner().invoke(app, ["run", "--raw", str(inbox), "--db", settings.db, "--log-level", "WARNING"])
+    assert result.exit_code == 0, result.output
+    assert "1 files — 0 loaded, 1 skipped, 0 failed" in result.output and "1 withdrawn" in result.output
+    states = {r["name"]: r for r in file_states(get_engine(settings.db))}
+    assert states[DOCX]["state"] == "withdrawn" and states["cmqa_2020_industry.docx"]["last_run"] == "skipped"
+
+    (inbox / "cmqa_2020_industry.docx").write_bytes((raw_dir / DOCX).read_bytes())  # changed content
+    assert not nothing_to_do(settings, [str(inbox)])
+    result = CliRunner().invoke(app, ["run", "--raw", str(inbox), "--db", settings.db, "--log-level", "WARNING"])
+    assert isinstance(result.exception, AssertionError), "a changed file goes through the flow"

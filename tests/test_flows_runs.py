@@ -135,3 +135,47 @@ def test_cached_analyses_are_reused_on_a_forced_rerun(raw_dir: Path, tmp_path: P
     again = run_ingest(settings, [str(inbox)])
     assert first.loaded == again.loaded == 1
     assert again.stage_seconds.get("read") == first.stage_seconds.get("read"), "timings come from the cache"
+
+
+def _task_run_names(flow_run_name_prefix: str = "") -> list[str]:
+    """Task runs of the newest qmetl-ingest flow run."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowFilter, FlowFilterName, FlowRunFilter, FlowRunFilterId
+    from prefect.client.schemas.sorting import FlowRunSort
+
+    with get_client(sync_client=True) as client:
+        newest = client.read_flow_runs(flow_filter=FlowFilter(name=FlowFilterName(any_=["qmetl-ingest"])),
+                                       sort=FlowRunSort.START_TIME_DESC, limit=1)[0]
+        runs = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[newest.id])))
+    return sorted(r.name for r in runs)
+
+
+def test_documents_are_analysed_and_loaded_in_batches(raw_dir: Path, tmp_path: Path) -> None:
+    inbox = _copy(raw_dir, [*SMALL, "tianjin_2020_provincial.html", "gb18030_2012_fragment.txt"], tmp_path / "raw")
+    summary = run_ingest(_settings(tmp_path, batch_size=2, cache=False), [str(inbox)])
+    assert (summary.files, summary.loaded, summary.failed) == (5, 5, 0)
+    names = _task_run_names()
+    assert [n.split(" (")[0] for n in names] == [f"{verb} batch {i}/3" for verb in ("analyze", "load")
+                                                  for i in (1, 2, 3)], names
+    assert names[0] == "analyze batch 1/3 (2 files from cmqa_2020_industry.docx)"
+
+
+def test_a_crashed_analysis_fails_its_file_and_the_batch_goes_on(raw_dir: Path, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    import flows
+
+    inbox = _copy(raw_dir, SMALL, tmp_path / "raw")
+    real = flows.analyze_retrying
+
+    def crash_on_one(path: str, sha256: str, settings: Settings) -> object:
+        if path.endswith(SMALL[1]):
+            raise MemoryError("worker ran out of memory")
+        return real(path, sha256, settings)
+
+    monkeypatch.setattr(flows, "analyze_retrying", crash_on_one)
+    summary = run_ingest(_settings(tmp_path, batch_size=3, cache=False), [str(inbox)])
+    assert (summary.files, summary.loaded, summary.failed) == (3, 2, 1)
+    from loaders.runs import file_states
+
+    states = {Path(r["path"]).name: r for r in file_states(get_engine(_settings(tmp_path).db))}
+    assert states[SMALL[1]]["state"] == "failed" and states[SMALL[1]]["error_code"] == "internal.error"
