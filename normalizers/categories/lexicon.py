@@ -101,8 +101,10 @@ def dictionary_words(lexicon: Lexicon) -> set[str]:
     return words
 
 
+@lru_cache(maxsize=4)
 def tokenizer(lexicon: Lexicon) -> jieba.Tokenizer:
-    """A private jieba tokenizer (the global one stays untouched) with the domain dictionary."""
+    """A private jieba tokenizer (the global one stays untouched) with the domain dictionary; cached
+    per lexicon (it is asked for once a text zone, thousands of times a run)."""
     return _tokenizer(frozenset(dictionary_words(lexicon)))
 
 

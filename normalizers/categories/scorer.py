@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from normalizers.categories.lexicon import Cues, Lexicon, tokenizer
 
@@ -108,7 +109,7 @@ def cue_tokens(text: str, lexicon: Lexicon) -> set[str]:
     not cues themselves (竞赛活动 → 竞赛) or across two adjacent tokens when they end with the
     right one (民营企业|行 → 企业行, but not 开展|示范 → 展示) — never inside a protected
     dictionary word (监管局 is a body, not 监管)."""
-    vocab, protected = cue_vocabulary(lexicon), set(lexicon.words)
+    vocab, protected = cue_vocabulary(lexicon), protected_words(lexicon)
     tokens = tokenizer(lexicon).lcut(text)
     found = set(tokens)
     for t in tokens:
@@ -121,8 +122,14 @@ def cue_tokens(text: str, lexicon: Lexicon) -> set[str]:
     return found
 
 
+@lru_cache(maxsize=4)
 def cue_vocabulary(lexicon: Lexicon) -> frozenset[str]:
     return frozenset(w for cues in lexicon.cues.values() for w in cues)
+
+
+@lru_cache(maxsize=4)
+def protected_words(lexicon: Lexicon) -> frozenset[str]:
+    return frozenset(lexicon.words)
 
 
 def cue_scores(text: str, lexicon: Lexicon, best_only: bool = False) -> tuple[dict[str, float], list[str]]:
