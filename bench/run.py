@@ -7,9 +7,11 @@
 Parts:
 - stages: pages/second per stage (read, structure, normalize, load) and end to end on the corpus
   text PDFs, DOCX and scans, plus bare pdfplumber (page.chars on every page) and the ratio.
+- chars: pypdfium2 as the PDF char and ruling source instead of pdfplumber (bench/char_source.py).
 - scaling: generated corpora (bench/generate.py) end to end through ``qmetl run`` with each worker
-  count: documents/second and peak RSS; then a rerun of the unchanged largest corpus (files/s) and,
-  when the CLI has it, ``qmetl renormalize``.
+  count (more than one worker: ``--executor processes``, as threads share one GIL): documents/second
+  and peak memory of the whole process tree; then a rerun of the unchanged largest corpus (files/s)
+  and ``qmetl renormalize``.
 - overhead: the same documents through the Prefect flow vs the stage functions in a plain loop.
 """
 
@@ -17,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -33,9 +34,9 @@ PY = sys.executable
 
 def stages_part(corpus: Path) -> dict[str, object]:
     files = sorted(p for p in corpus.iterdir() if p.is_file())
-    groups = stage_totals(files)
+    groups = stage_totals(files, repeat=2)
     text_pdfs = [f for f in files if f.suffix.lower() == ".pdf" and "_scan" not in f.stem]
-    bare_pages, bare_s = bare_pdfplumber(text_pdfs)
+    bare_pages, bare_s = bare_pdfplumber(text_pdfs, repeat=2)
     bare_pps = bare_pages / bare_s
     pdf = groups.get("text_pdf")
     pipeline_pps = pdf.pages_per_second()["end_to_end"] if pdf else 0.0
@@ -53,11 +54,6 @@ def qmetl(*args: str) -> list[str]:
     return [PY, str(ROOT / "flows.py"), *args]
 
 
-def has_command(name: str) -> bool:
-    out = subprocess.run(qmetl("--help"), cwd=ROOT, capture_output=True, text=True).stdout
-    return f" {name} " in out
-
-
 def scaling_part(corpus: Path, sizes: list[int], workers: list[int]) -> dict[str, object]:
     runs: list[dict[str, object]] = []
     tmp = Path(tempfile.mkdtemp(prefix="qmetl-bench-"))
@@ -66,34 +62,32 @@ def scaling_part(corpus: Path, sizes: list[int], workers: list[int]) -> dict[str
         generate(corpus, gen, n)
         for w in workers:
             db = f"sqlite:///{tmp}/n{n}_w{w}.db"
-            child = run_child(qmetl("run", "--raw", str(gen), "--db", db, "--workers", str(w), "--no-cache"),
-                              env={"PREFECT_LOGGING_LEVEL": "WARNING"})
-            runs.append({"docs": n, "workers": w, "seconds": child.seconds, "docs_per_second": round(n / child.seconds, 2),
-                         "peak_rss_mb": child.peak_rss_mb, "returncode": child.returncode})
+            executor = "processes" if w > 1 else "threads"
+            child = run_child(qmetl("run", "--raw", str(gen), "--db", db, "--workers", str(w), "--executor", executor,
+                                    "--no-cache"), env={"PREFECT_LOGGING_LEVEL": "WARNING"})
+            runs.append({"docs": n, "workers": w, "executor": executor, "seconds": child.seconds,
+                         "docs_per_second": round(n / child.seconds, 2), "peak_rss_mb": child.peak_rss_mb,
+                         "returncode": child.returncode})
             print(f"  scaling n={n} workers={w}: {child.seconds:.1f}s, {n / child.seconds:.1f} docs/s, "
                   f"peak {child.peak_rss_mb:.0f} MB", flush=True)
     largest = max(sizes)
     db = f"sqlite:///{tmp}/n{largest}_w{workers[0]}.db"
     rerun = run_child(qmetl("run", "--raw", str(CACHE / f"gen{largest}"), "--db", db),
                       env={"PREFECT_LOGGING_LEVEL": "WARNING"})
-    empty = tmp / "empty"
-    empty.mkdir(exist_ok=True)
-    startup = run_child(qmetl("run", "--raw", str(empty), "--db", f"sqlite:///{tmp}/empty.db"),
-                        env={"PREFECT_LOGGING_LEVEL": "WARNING"})
-    per_file = max(rerun.seconds - startup.seconds, 0.0)
     out: dict[str, object] = {"runs": runs, "rerun": {
-        "docs": largest, "seconds": rerun.seconds, "startup_seconds": startup.seconds,
-        "files_per_second": round(largest / rerun.seconds, 1),
-        "seconds_per_100_excluding_startup": round(100 * per_file / largest, 3)}}
-    print(f"  rerun of {largest} unchanged: {rerun.seconds:.1f}s (of which {startup.seconds:.1f}s is the fixed "
-          "start-up of a run on an empty folder)", flush=True)
-    if has_command("renormalize"):
-        renorm = run_child(qmetl("renormalize", "--db", db, "--all"))
-        out["renormalize"] = {"docs": largest, "seconds": renorm.seconds, "returncode": renorm.returncode}
-        print(f"  renormalize of {largest}: {renorm.seconds:.1f}s", flush=True)
-    else:
-        out["renormalize"] = "not available (no `qmetl renormalize` command)"
+        "docs": largest, "seconds": rerun.seconds, "files_per_second": round(largest / rerun.seconds, 1),
+        "returncode": rerun.returncode, "summary": _summary_line(rerun.tail)}}
+    print(f"  rerun of {largest} unchanged: {rerun.seconds:.1f}s ({largest / rerun.seconds:.0f} files/s, the whole "
+          "`qmetl run` command)", flush=True)
+    renorm = run_child(qmetl("renormalize", "--db", db, "--all"))
+    out["renormalize"] = {"docs": largest, "seconds": renorm.seconds, "returncode": renorm.returncode,
+                          "docs_per_second": round(largest / renorm.seconds, 1)}
+    print(f"  renormalize of {largest}: {renorm.seconds:.1f}s", flush=True)
     return out
+
+
+def _summary_line(tail: str) -> str:
+    return next((ln for ln in tail.splitlines() if ln.startswith("run ")), "")
 
 
 def overhead_part(corpus: Path, docs: int) -> dict[str, object]:
@@ -127,14 +121,32 @@ def markdown(results: dict[str, object]) -> str:
                   f"{st['ratio_read_vs_bare']} (target ≥ 0.8).", ""]
     sc = results.get("scaling")
     if isinstance(sc, dict):
-        lines += ["## Scaling (generated notices, `qmetl run`)", "", "| docs | workers | seconds | docs/s | peak RSS MB |",
-                  "|---|---|---|---|---|"]
-        lines += [f"| {r['docs']} | {r['workers']} | {r['seconds']} | {r['docs_per_second']} | {r['peak_rss_mb']} |"
-                  for r in sc["runs"]]
-        rr = sc["rerun"]
-        lines += ["", f"Rerun of {rr['docs']} unchanged files: {rr['seconds']} s, of which {rr['startup_seconds']} s is the "
-                  f"fixed start-up (a run on an empty folder); {rr['seconds_per_100_excluding_startup']} s per 100 files "
-                  "beyond it (target: < 5 s in all at 5,000).", f"Renormalize: {sc['renormalize']}", ""]
+        lines += ["## Scaling (generated notices, `qmetl run`)", "",
+                  "| docs | workers | executor | seconds | docs/s | peak memory MB (process tree) |",
+                  "|---|---|---|---|---|---|"]
+        lines += [f"| {r['docs']} | {r['workers']} | {r.get('executor', 'threads')} | {r['seconds']} | "
+                  f"{r['docs_per_second']} | {r['peak_rss_mb']} |" for r in sc["runs"]]
+        rr, rn = sc["rerun"], sc["renormalize"]
+        lines += ["", f"Rerun of {rr['docs']} unchanged files: {rr['seconds']} s for the whole `qmetl run` command, "
+                  f"{rr['files_per_second']} files/s (target: < 5 s at 5,000).",
+                  f"Renormalize of {rn['docs']}: {rn['seconds']} s, {rn['docs_per_second']} docs/s.", ""]
+    ch = results.get("chars")
+    if isinstance(ch, dict):
+        pps, ag = ch["pages_per_second"], ch["agreement"]
+        if isinstance(st, dict) and "text_pdf" in st["groups"]:
+            g = st["groups"]["text_pdf"]["pages_per_second"]
+            per_page = 1 / g["end_to_end"] - 1 / g["read"] + 1 / pps["reader_projected_with_pdfium"]
+            ch["projected_end_to_end_vs_bare"] = round(1 / per_page / st["bare_pdfplumber_pages_per_second"], 2)
+        lines += ["## PDF char source: pdfplumber vs pypdfium2 (corpus text PDFs)", "",
+                  "| pdfplumber parse | pypdfium2 chars + paths | reader now | reader with pypdfium2 (projected) |",
+                  "|---|---|---|---|",
+                  f"| {pps['pdfplumber_parse']} | {pps['pdfium_chars_and_paths']} | {pps['reader_now']} | "
+                  f"{pps['reader_projected_with_pdfium']} |", "",
+                  f"Pages/second, {ch['pages']} pages. The two sources agree on {ag['agree']:.1%} of {ag['chars']} chars "
+                  f"(same char, x within 0.5 pt — largest x offset {ag['max_dx']} pt — on the same line; tops differ by "
+                  f"up to {ag['max_dtop']} pt, font bounding box vs ascent).",
+                  f"With pypdfium2 as the char source, the pipeline end to end would run at "
+                  f"{ch.get('projected_end_to_end_vs_bare', '?')} × bare pdfplumber (projected from the stage times).", ""]
     ov = results.get("overhead")
     if isinstance(ov, dict):
         lines += ["## Prefect overhead", "", f"{ov['docs']} documents: flow {ov['flow_seconds']} s, direct "
@@ -148,17 +160,25 @@ def main() -> None:
     ap.add_argument("--sizes", default="100,1000,5000")
     ap.add_argument("--workers", default="1,2")
     ap.add_argument("--overhead-docs", type=int, default=1000)
-    ap.add_argument("--only", choices=["stages", "scaling", "overhead"], action="append")
+    ap.add_argument("--only", choices=["stages", "chars", "scaling", "overhead"], action="append")
     ap.add_argument("--out", type=Path, default=ROOT / "bench")
     args = ap.parse_args()
-    parts = set(args.only or ["stages", "scaling", "overhead"])
+    parts = set(args.only or ["stages", "chars", "scaling", "overhead"])
     import datetime
 
-    results: dict[str, object] = {"machine": machine(), "date": datetime.date.today().isoformat()}
+    previous = args.out / "results.json"  # parts not run this time keep their last figures
+    results: dict[str, object] = json.loads(previous.read_text("utf-8")) if previous.exists() else {}
+    results.update({"machine": machine(), "date": datetime.date.today().isoformat()})
     if "stages" in parts:
         print("stages …", flush=True)
         results["stages"] = stages_part(args.corpus)
         print(json.dumps(results["stages"], indent=1, ensure_ascii=False), flush=True)
+    if "chars" in parts:
+        print("char source …", flush=True)
+        from bench.char_source import measure as char_source
+
+        results["chars"] = char_source(args.corpus, repeat=3)
+        print(json.dumps(results["chars"], indent=1), flush=True)
     if "scaling" in parts:
         print("scaling …", flush=True)
         results["scaling"] = scaling_part(args.corpus, [int(s) for s in args.sizes.split(",")],
