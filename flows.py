@@ -85,7 +85,7 @@ def _analysis(path: str, sha256: str, cfg: Settings, store: ResultStore | None, 
         analysis = analyze_retrying(path, sha256, cfg)
     except Exception as exc:  # a crashed worker or a bug: this file's recorded failure, not the run's
         get_run_logger().error("analysis of %s crashed: %s: %s", path, type(exc).__name__, exc)
-        return crashed_analysis(path, exc)
+        return crashed_analysis(path, sha256, exc)
     if store is not None and (analysis.error is None or analysis.error.kind != ErrorKind.TRANSIENT):
         # an aware stdlib datetime; the record's pydantic model turns it into Prefect's DateTime
         store.write(analysis, key=key, expiration=cast(DateTime, datetime.now(UTC) + CACHE_EXPIRATION))
@@ -192,7 +192,7 @@ def _results(future: PrefectFuture[Any], batch: list[tuple[str, str]], logger: A
     except Exception as exc:  # recorded as each file's failure, with the reason
         logger.error("analysis batch of %d files from %s crashed: %s: %s", len(batch), batch[0][0],
                      type(exc).__name__, exc)
-        return [crashed_analysis(path, exc) for path, _ in batch]
+        return [crashed_analysis(path, sha, exc) for path, sha in batch]
     if not isinstance(result, list) or not all(isinstance(a, Analysis) for a in result):
         raise TypeError(f"analysis batch from {batch[0][0]} returned {type(result).__name__}, expected Analyses")
     return result

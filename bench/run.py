@@ -128,8 +128,8 @@ def markdown(results: dict[str, object]) -> str:
                   f"{r['docs_per_second']} | {r['peak_rss_mb']} |" for r in sc["runs"]]
         rr, rn = sc["rerun"], sc["renormalize"]
         lines += ["", f"Rerun of {rr['docs']} unchanged files: {rr['seconds']} s for the whole `qmetl run` command, "
-                  f"{rr['files_per_second']} files/s (target: < 5 s at 5,000).",
-                  f"Renormalize of {rn['docs']}: {rn['seconds']} s, {rn['docs_per_second']} docs/s.", ""]
+                  f"{rr.get('files_per_second')} files/s (target: < 5 s at 5,000).",
+                  f"Renormalize of {rn.get('docs')}: {rn.get('seconds')} s, {rn.get('docs_per_second')} docs/s.", ""]
     ch = results.get("chars")
     if isinstance(ch, dict):
         pps, ag = ch["pages_per_second"], ch["agreement"]

@@ -1,8 +1,8 @@
 """Parse in parallel, load serially: ``process_file`` cut at the expensive, database-free part.
 
 ``pipeline.process.triage`` (in the flow, serial, cheap): hash, skip what the store already
-settled (one query), run the input guards. ``analyze_file`` (any worker — a thread, a process, a Dask worker on another
-machine): read → structure, the costly stages; its ``Analysis`` is a picklable value.
+settled (one query), run the input guards. ``analyze_file`` (any worker — a thread, a process,
+a Dask worker on another machine): read → structure, the costly stages; its ``Analysis`` is a picklable value.
 ``load_analysis`` (in the flow, one document at a time, in file order): normalize and load
 through ``pipeline.process.load_parsed``, the same code ``process_file`` runs — SQLite has one
 writer, and the fixed order keeps generated ids, hence exports, identical whatever the executor.
@@ -74,12 +74,6 @@ def analyze_file(path: str, sha256: str | None = None) -> Analysis:
     a.warnings += parsed.warnings
     a.parsed = parsed.value
     return a
-
-
-def failed_analysis(path: Path, error: StageError) -> Analysis:
-    """An analysis that never ran to the end (a crashed or exhausted task), recorded like bad input."""
-    info = file_info(path)
-    return Analysis(path=str(path), name=path.name, sha256=info.sha256, size=info.size, error=error)
 
 
 def run_analysis(path: str, sha256: str | None = None) -> Analysis:

@@ -17,9 +17,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
-from pipeline.analyze import Analysis, failed_analysis, load_analysis, run_analysis
+from pipeline.analyze import Analysis, load_analysis, run_analysis
 from pipeline.config import Settings
-from pipeline.process import FileOutcome, TransientError
+from pipeline.process import FileOutcome, TransientError, transient_failure
 from schemas import ErrorKind, StageError
 
 T = TypeVar("T")
@@ -69,19 +69,17 @@ def load_retrying(analysis: Analysis, settings: Settings, load_id: str) -> FileO
 
     result = retry_transient(attempt, lambda r: isinstance(r, TransientError), settings.retries,
                              settings.retry_backoff)
-    if isinstance(result, FileOutcome):
-        return result
-    error = StageError(stage="load", code="load.transient", message=str(result), kind=ErrorKind.TRANSIENT,
-                       file=analysis.path)
-    return FileOutcome(path=analysis.path, name=analysis.name, state="failed", error=error,
-                       reason="temporary store failure; retried on the next run")
+    return result if isinstance(result, FileOutcome) else transient_failure(analysis.path, analysis.name, result)
 
 
-def crashed_analysis(path: str, exc: BaseException) -> Analysis:
-    """A file whose analysis raised (a bug, not bad input): recorded as its failure, the run goes on."""
-    return failed_analysis(Path(path), StageError(
-        stage="extract", code="internal.error", file=path,
-        message=f"analysis crashed: {type(exc).__name__}: {exc}"))
+def crashed_analysis(path: str, sha256: str, exc: BaseException) -> Analysis:
+    """A file whose analysis raised (a bug or a lost worker, not bad input): recorded as its failure,
+    the run goes on (the file may be gone by now: nothing here reads it)."""
+    error = StageError(stage="extract", code="internal.error", file=path,
+                       message=f"analysis crashed: {type(exc).__name__}: {exc}")
+    p = Path(path)
+    size = p.stat().st_size if p.exists() else 0
+    return Analysis(path=path, name=p.name, sha256=sha256, size=size, error=error)
 
 
 def _transient_analysis(a: Analysis) -> bool:

@@ -83,6 +83,13 @@ def process_new(info: FileInfo, settings: Settings, load_id: str) -> FileOutcome
         raise TransientError(f"{info.path}: store unavailable: {exc}") from exc
 
 
+def transient_failure(path: str, name: str, exc: Exception) -> FileOutcome:
+    """A file the store stayed too busy to take, reported (not recorded): the next run retries it."""
+    error = StageError(stage="load", code="load.transient", message=str(exc), kind=ErrorKind.TRANSIENT, file=path)
+    return FileOutcome(path=path, name=name, state="failed", error=error,
+                       reason="temporary store failure; retried on the next run")
+
+
 def triage(files: Sequence[Path], settings: Settings, load_id: str) -> list[FileInfo | FileOutcome]:
     """Per file, in order: its identity when it needs processing, else its outcome: unreadable,
     settled in the store (one query for all the files, not one per file), or refused by a guard."""

@@ -17,9 +17,16 @@ from normalizers.categories import category_table
 from normalizers.orgs import load_registry
 from pipeline.config import Settings, load_settings
 from pipeline.discover import discover
-from pipeline.process import FileOutcome, TransientError, identify, process_new, triage, versions
+from pipeline.process import (
+    FileOutcome,
+    TransientError,
+    identify,
+    process_new,
+    transient_failure,
+    triage,
+    versions,
+)
 from pipeline.report import RunSummary, organization_count, render_text, summarize
-from schemas import ErrorKind, StageError
 
 
 def prepare_store(settings: Settings) -> None:
@@ -96,10 +103,7 @@ def _process_or_report(info: FileInfo, settings: Settings, load_id: str) -> File
     try:
         return process_new(info, settings, load_id)
     except TransientError as exc:
-        error = StageError(stage="load", code="load.transient", message=str(exc), kind=ErrorKind.TRANSIENT,
-                           file=info.path)
-        return FileOutcome(path=info.path, name=info.name, state="failed", error=error,
-                           reason="temporary store failure; retried on the next run")
+        return transient_failure(info.path, info.name, exc)
 
 
 def main(argv: Sequence[str]) -> int:

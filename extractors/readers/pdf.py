@@ -7,6 +7,7 @@ empty and flagged, so the OCR reader (an optional extra) can fill them in.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -152,12 +153,13 @@ def _build_table(found: Any, chars: list[Char], page: int,
     ys = cluster_positions([b[1] for b in boxes] + [b[3] for b in boxes])
     taken: set[int] = set()
     cells: list[TableCell] = []
+    index = _char_index(chars)
     for b in boxes:
         c0, c1 = _nearest(xs, b[0]), _nearest(xs, b[2])
         r0, r1 = _nearest(ys, b[1]), _nearest(ys, b[3])
         if c1 <= c0 or r1 <= r0:
             continue
-        inside = [i for i, ch in enumerate(chars) if i not in taken and _center_in(ch, b)]
+        inside = _chars_in(index, b, taken)
         taken.update(inside)
         text = "\n".join(_join_chars(line) for line in chars_to_lines([chars[i] for i in inside]))
         cells.append(TableCell(
@@ -179,6 +181,23 @@ def _nearest(edges: list[float], v: float) -> int:
     return min(range(len(edges)), key=lambda i: abs(edges[i] - v))
 
 
-def _center_in(ch: Char, b: tuple[float, ...]) -> bool:
-    cx, cy = (ch.x0 + ch.x1) / 2, (ch.top + ch.bottom) / 2
-    return b[0] <= cx <= b[2] and b[1] <= cy <= b[3]
+@dataclass(frozen=True)
+class _CharIndex:
+    """Char centres, sorted top to bottom, so a cell finds its chars without scanning the page."""
+
+    cys: list[float]  # centre heights, ascending
+    order: list[int]  # char indexes in that order
+    cxs: list[float]  # centre x of each char, by index
+
+
+def _char_index(chars: list[Char]) -> _CharIndex:
+    cxs = [(c.x0 + c.x1) / 2 for c in chars]
+    cys = [(c.top + c.bottom) / 2 for c in chars]
+    order = sorted(range(len(chars)), key=cys.__getitem__)
+    return _CharIndex([cys[i] for i in order], order, cxs)
+
+
+def _chars_in(index: _CharIndex, b: tuple[float, ...], taken: set[int]) -> list[int]:
+    """Indexes (ascending) of the chars not yet taken whose centre lies in box ``b``, edges included."""
+    lo, hi = bisect_left(index.cys, b[1]), bisect_right(index.cys, b[3])
+    return sorted(i for i in index.order[lo:hi] if i not in taken and b[0] <= index.cxs[i] <= b[2])
