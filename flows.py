@@ -56,7 +56,7 @@ from pipeline.report import (
     render_markdown,
     render_text,
 )
-from pipeline.run import finish, nothing_to_do, prepare, run_batch
+from pipeline.run import finish, prepare, settled_run
 from schemas import ErrorKind
 
 ANALYZE_TAG = "qmetl-analyze"
@@ -222,11 +222,10 @@ def _settled_run(settings: Settings, sources: list[str] | None, since: str | Non
 
     if get_current_settings().api.url or since or list_file:
         return None
-    roots = sources or [settings.raw]
-    if not nothing_to_do(settings, roots):
-        return None
-    logging.getLogger("qmetl").info("every file is unchanged since the last run: recorded without a flow run")
-    return run_batch(settings, roots)
+    summary = settled_run(settings, sources or [settings.raw])
+    if summary is not None:
+        logging.getLogger("qmetl").info("every file is unchanged since the last run: recorded without a flow run")
+    return summary
 
 
 def build_deployment(settings: Settings, sources: list[str] | None = None) -> Any:

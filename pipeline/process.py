@@ -99,7 +99,7 @@ def triage(files: Sequence[Path], settings: Settings, load_id: str) -> list[File
     out: list[FileInfo | FileOutcome] = []
     for item in identified:
         if isinstance(item, FileInfo) and item.path in stored:
-            item = _unchanged(item, stored[item.path])
+            item = settled_outcome(item, stored[item.path])
         out.append(item if isinstance(item, FileOutcome) else _guard(item, settings, load_id))
     return out
 
@@ -173,7 +173,7 @@ def load_parsed(settings: Settings, info: FileInfo, parsed: Notice, load_id: str
     return _loaded(info, notice, result.document_id, warnings, timings, flag)
 
 
-def _unchanged(info: FileInfo, stored: Settled) -> FileOutcome:
+def settled_outcome(info: FileInfo, stored: Settled) -> FileOutcome:
     """An unchanged file is skipped; one that failed before is reported as still failed (no write)."""
     if stored.state != "failed":
         return FileOutcome(path=info.path, name=info.name, state="skipped", unchanged=True)

@@ -22,6 +22,7 @@ from pipeline.process import (
     TransientError,
     identify,
     process_new,
+    settled_outcome,
     transient_failure,
     triage,
     versions,
@@ -47,10 +48,15 @@ def prepare(settings: Settings, sources: Sequence[str]) -> tuple[str, list[Path]
     """Schema, reference data (the registry only when its version changed since the last run), files."""
     prepare_store(settings)
     files = [absolute(f) for f in discover(sources)]
+    return _start(settings, sources), files
+
+
+def _start(settings: Settings, sources: Sequence[str]) -> str:
+    """A new run record; its load id."""
     load_id = new_load_id()
     start_run(get_engine(settings.db), load_id, {"sources": list(sources), **settings.as_dict(),
                                                  "registry_synced": NORMALIZER_VERSION})
-    return load_id, files
+    return load_id
 
 
 def absolute(path: str | Path) -> Path:
@@ -76,17 +82,21 @@ def finish(settings: Settings, load_id: str, sources: Sequence[str], outcomes: l
     return summary
 
 
-def nothing_to_do(settings: Settings, sources: Sequence[str]) -> bool:
-    """True when a run over ``sources`` would analyse no file: every file is readable and settled in the
-    store for its content and the current code (read only; files are hashed, one query per 500)."""
+def settled_run(settings: Settings, sources: Sequence[str]) -> RunSummary | None:
+    """The whole run when it would analyse no file — every file readable and settled in the store
+    for its content and the current code: recorded like any run (withdrawals included), each file
+    hashed once. None, with nothing recorded, when some file needs work (or with ``force``)."""
     if settings.force:
-        return False
+        return None
+    started = time.perf_counter()
     prepare_store(settings)
     infos = [identify(absolute(f)) for f in discover(sources)]
-    if not all(isinstance(i, FileInfo) for i in infos):
-        return False
     known = [i for i in infos if isinstance(i, FileInfo)]
-    return len(settled_many(get_engine(settings.db), known, versions())) == len(known)
+    stored = settled_many(get_engine(settings.db), known, versions()) if len(known) == len(infos) else {}
+    if len(stored) != len(infos):
+        return None
+    outcomes = [settled_outcome(i, stored[i.path]) for i in known]
+    return finish(settings, _start(settings, sources), sources, outcomes, time.perf_counter() - started)
 
 
 def run_batch(settings: Settings, sources: Sequence[str]) -> RunSummary:

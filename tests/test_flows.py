@@ -159,17 +159,20 @@ def test_a_rerun_with_nothing_to_do_is_recorded_without_starting_a_flow(raw_dir:
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     import flows
     from loaders.runs import file_states
-    from pipeline.run import nothing_to_do, run_batch
+    from pipeline.run import run_batch, settled_run
 
     inbox = tmp_path / "raw"
     inbox.mkdir()
     for name in (DOCX, "cmqa_2020_industry.docx"):
         shutil.copy2(raw_dir / name, inbox / name)
     settings = Settings(db=f"sqlite:///{tmp_path / 'qm.db'}", quarantine=str(tmp_path / "q"))
-    assert not nothing_to_do(settings, [str(inbox)]), "new files need work"
+    assert settled_run(settings, [str(inbox)]) is None, "new files need work"
     assert run_batch(settings, [str(inbox)]).loaded == 2
-    assert nothing_to_do(settings, [str(inbox)])
-    assert not nothing_to_do(Settings(db=settings.db, force=True), [str(inbox)]), "--force always works"
+    runs = len(runs_of(settings))
+    settled = settled_run(settings, [str(inbox)])
+    assert settled is not None and (settled.files, settled.skipped, settled.loaded) == (2, 2, 0)
+    assert len(runs_of(settings)) == runs + 1, "recorded like any run"
+    assert settled_run(Settings(db=settings.db, force=True), [str(inbox)]) is None, "--force always works"
 
     def no_flow(*args: object, **kwargs: object) -> None:
         raise AssertionError("the flow was started for a folder with nothing to do")
@@ -184,6 +187,17 @@ def test_a_rerun_with_nothing_to_do_is_recorded_without_starting_a_flow(raw_dir:
     assert states[DOCX]["state"] == "withdrawn" and states["cmqa_2020_industry.docx"]["last_run"] == "skipped"
 
     (inbox / "cmqa_2020_industry.docx").write_bytes((raw_dir / DOCX).read_bytes())  # changed content
-    assert not nothing_to_do(settings, [str(inbox)])
+    runs = len(runs_of(settings))
+    assert settled_run(settings, [str(inbox)]) is None and len(runs_of(settings)) == runs, "nothing recorded"
     result = CliRunner().invoke(app, ["run", "--raw", str(inbox), "--db", settings.db, "--log-level", "WARNING"])
     assert isinstance(result.exception, AssertionError), "a changed file goes through the flow"
+
+
+def runs_of(settings: Settings) -> list[str]:
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from loaders.models import Run
+
+    with Session(get_engine(settings.db)) as session:
+        return list(session.scalars(select(Run.id)))
