@@ -12,6 +12,7 @@ Parts:
   count (more than one worker: ``--executor processes``, as threads share one GIL): documents/second
   and peak memory of the whole process tree; then a rerun of the unchanged largest corpus (files/s)
   and ``qmetl renormalize``.
+- rerun: the rerun and renormalize of the scaling part alone, on the store it left in bench/.cache/stores.
 - overhead: the same documents through the Prefect flow vs the stage functions in a plain loop.
 """
 
@@ -29,6 +30,7 @@ from bench.generate import generate  # noqa: E402
 from bench.measure import ROOT, bare_pdfplumber, machine, run_child, stage_totals  # noqa: E402
 
 CACHE = ROOT / "bench" / ".cache"
+STORES = CACHE / "stores"  # the scaling part's stores, reused by --only rerun
 PY = sys.executable
 
 
@@ -56,33 +58,42 @@ def qmetl(*args: str) -> list[str]:
 
 def scaling_part(corpus: Path, sizes: list[int], workers: list[int]) -> dict[str, object]:
     runs: list[dict[str, object]] = []
-    tmp = Path(tempfile.mkdtemp(prefix="qmetl-bench-"))
+    STORES.mkdir(parents=True, exist_ok=True)
     for n in sizes:
         gen = CACHE / f"gen{n}"
         generate(corpus, gen, n)
         for w in workers:
-            db = f"sqlite:///{tmp}/n{n}_w{w}.db"
+            store = STORES / f"n{n}_w{w}.db"
+            store.unlink(missing_ok=True)
             executor = "processes" if w > 1 else "threads"
-            child = run_child(qmetl("run", "--raw", str(gen), "--db", db, "--workers", str(w), "--executor", executor,
-                                    "--no-cache"), env={"PREFECT_LOGGING_LEVEL": "WARNING"})
+            child = run_child(qmetl("run", "--raw", str(gen), "--db", f"sqlite:///{store}", "--workers", str(w),
+                                    "--executor", executor, "--no-cache"), env={"PREFECT_LOGGING_LEVEL": "WARNING"})
             runs.append({"docs": n, "workers": w, "executor": executor, "seconds": child.seconds,
                          "docs_per_second": round(n / child.seconds, 2), "peak_rss_mb": child.peak_rss_mb,
                          "returncode": child.returncode})
             print(f"  scaling n={n} workers={w}: {child.seconds:.1f}s, {n / child.seconds:.1f} docs/s, "
                   f"peak {child.peak_rss_mb:.0f} MB", flush=True)
-    largest = max(sizes)
-    db = f"sqlite:///{tmp}/n{largest}_w{workers[0]}.db"
-    rerun = run_child(qmetl("run", "--raw", str(CACHE / f"gen{largest}"), "--db", db),
+    return {"runs": runs, **rerun_part(max(sizes), workers[0])}
+
+
+def rerun_part(docs: int, workers: int = 1) -> dict[str, object]:
+    """A rerun of the unchanged generated folder into the store the scaling part loaded, then
+    ``qmetl renormalize --all`` of that store."""
+    store = STORES / f"n{docs}_w{workers}.db"
+    if not store.exists():
+        raise SystemExit(f"{store} is missing: run the scaling part with {docs} documents first")
+    db = f"sqlite:///{store}"
+    rerun = run_child(qmetl("run", "--raw", str(CACHE / f"gen{docs}"), "--db", db),
                       env={"PREFECT_LOGGING_LEVEL": "WARNING"})
-    out: dict[str, object] = {"runs": runs, "rerun": {
-        "docs": largest, "seconds": rerun.seconds, "files_per_second": round(largest / rerun.seconds, 1),
-        "returncode": rerun.returncode, "summary": _summary_line(rerun.tail)}}
-    print(f"  rerun of {largest} unchanged: {rerun.seconds:.1f}s ({largest / rerun.seconds:.0f} files/s, the whole "
+    out: dict[str, object] = {"rerun": {
+        "docs": docs, "seconds": rerun.seconds, "files_per_second": round(docs / rerun.seconds, 1),
+        "peak_rss_mb": rerun.peak_rss_mb, "returncode": rerun.returncode, "summary": _summary_line(rerun.tail)}}
+    print(f"  rerun of {docs} unchanged: {rerun.seconds:.1f}s ({docs / rerun.seconds:.0f} files/s, the whole "
           "`qmetl run` command)", flush=True)
     renorm = run_child(qmetl("renormalize", "--db", db, "--all"))
-    out["renormalize"] = {"docs": largest, "seconds": renorm.seconds, "returncode": renorm.returncode,
-                          "docs_per_second": round(largest / renorm.seconds, 1)}
-    print(f"  renormalize of {largest}: {renorm.seconds:.1f}s", flush=True)
+    out["renormalize"] = {"docs": docs, "seconds": renorm.seconds, "returncode": renorm.returncode,
+                          "docs_per_second": round(docs / renorm.seconds, 1), "peak_rss_mb": renorm.peak_rss_mb}
+    print(f"  renormalize of {docs}: {renorm.seconds:.1f}s, peak {renorm.peak_rss_mb:.0f} MB", flush=True)
     return out
 
 
@@ -160,7 +171,7 @@ def main() -> None:
     ap.add_argument("--sizes", default="100,1000,5000")
     ap.add_argument("--workers", default="1,2")
     ap.add_argument("--overhead-docs", type=int, default=1000)
-    ap.add_argument("--only", choices=["stages", "chars", "scaling", "overhead"], action="append")
+    ap.add_argument("--only", choices=["stages", "chars", "scaling", "rerun", "overhead"], action="append")
     ap.add_argument("--out", type=Path, default=ROOT / "bench")
     args = ap.parse_args()
     parts = set(args.only or ["stages", "chars", "scaling", "overhead"])
@@ -183,6 +194,11 @@ def main() -> None:
         print("scaling …", flush=True)
         results["scaling"] = scaling_part(args.corpus, [int(s) for s in args.sizes.split(",")],
                                           [int(w) for w in args.workers.split(",")])
+    if "rerun" in parts and "scaling" not in parts:
+        print("rerun …", flush=True)
+        sizes = [int(s) for s in args.sizes.split(",")]
+        scaling = results.get("scaling")
+        results["scaling"] = {**(scaling if isinstance(scaling, dict) else {}), **rerun_part(max(sizes))}
     if "overhead" in parts:
         print("Prefect overhead …", flush=True)
         results["overhead"] = overhead_part(args.corpus, args.overhead_docs)

@@ -8,7 +8,7 @@ same rows. Lookup rows (organizations, campaigns, categories) are upserted.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -225,17 +225,22 @@ class StoredParse:
     state: str
 
 
-def stored_parses(engine: Engine, normalizer_version: str | None) -> list[StoredParse]:
-    """Stored parses of current files, only those normalized by another version unless None."""
+def stored_parses(engine: Engine, normalizer_version: str | None, chunk: int = 100) -> Iterator[StoredParse]:
+    """Stored parses of current files in path order, only those normalized by another version unless
+    None; read ``chunk`` rows at a time, so memory stays flat however many documents the store holds."""
+    wanted = SourceFile.state.in_(("loaded", "off_topic")) & SourceFile.parsed.is_not(None)
+    if normalizer_version is not None:
+        wanted &= SourceFile.normalizer_version != normalizer_version
     with Session(engine) as session:
-        q = select(SourceFile).where(SourceFile.state.in_(("loaded", "off_topic")), SourceFile.parsed.is_not(None))
-        if normalizer_version is not None:
-            q = q.where(SourceFile.normalizer_version != normalizer_version)
-        return [
-            StoredParse(FileInfo(r.path, r.name, r.sha256, r.size, r.format), dict(r.parsed or {}),
-                        Versions(r.extractor_version or "", r.normalizer_version or ""), r.state)
-            for r in session.scalars(q.order_by(SourceFile.path))
-        ]
+        ids = list(session.scalars(select(SourceFile.id).where(wanted).order_by(SourceFile.path)))
+    for start in range(0, len(ids), chunk):
+        with Session(engine) as session:
+            rows = session.scalars(select(SourceFile).where(SourceFile.id.in_(ids[start:start + chunk]))
+                                   .order_by(SourceFile.path))
+            parses = [StoredParse(FileInfo(r.path, r.name, r.sha256, r.size, r.format), dict(r.parsed or {}),
+                                  Versions(r.extractor_version or "", r.normalizer_version or ""), r.state)
+                      for r in rows]
+        yield from parses
 
 
 @dataclass
