@@ -25,7 +25,7 @@ import logging
 import sys
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, cast
@@ -61,7 +61,6 @@ from schemas import ErrorKind
 
 ANALYZE_TAG = "qmetl-analyze"
 CACHE_EXPIRATION = timedelta(days=90)
-Batch = list[tuple[str, str]]  # (path, sha256) of each file, in file order
 
 
 @task(name="analyze-batch", task_run_name="analyze {label}", tags=[ANALYZE_TAG], cache_policy=NO_CACHE,
@@ -161,46 +160,35 @@ def _process(cfg: Settings, files: list[Path], load_id: str, logger: Any) -> Ite
     fingerprint = code_fingerprint() if cfg.cache else ""
     pool_size = cfg.workers if cfg.executor == "processes" and not cfg.dask_address else 0
     with process_pool(pool_size), build_task_runner(cfg) as runner:
-        for label, analyses in _analysed(cfg, runner, batches, fingerprint, logger):
+        pending: deque[tuple[list[tuple[str, str]], str, PrefectFuture[Any]]] = deque()
+        queue = iter(enumerate(batches, 1))
+
+        def submit_next() -> None:
+            item = next(queue, None)
+            if item is not None:
+                label = _label(item[0], len(batches), item[1])
+                params = {"files": item[1], "label": label, "settings": cfg.as_dict(), "fingerprint": fingerprint}
+                pending.append((item[1], label, runner.submit(analyze_batch, params)))
+
+        for _ in range(_window(cfg)):
+            submit_next()
+        while pending:
+            batch, label, future = pending.popleft()
+            submit_next()
             # quote: Prefect would otherwise walk every parsed notice looking for futures (~30 ms a file)
-            yield from load_batch(cast(list[Analysis], quote(analyses)), label, cfg.as_dict(), load_id)
+            analyses = cast(list[Analysis], quote(_results(future, batch, logger)))
+            yield from load_batch(analyses, label, cfg.as_dict(), load_id)
 
 
-def _analysed(cfg: Settings, runner: TaskRunner[Any], batches: list[Batch], fingerprint: str,
-              logger: Any) -> Iterator[tuple[str, list[Analysis]]]:
-    """Each batch's label and analyses, in order. With several workers (or a cluster) the
-    batches run on the task runner, at most ``_window`` ahead of the loader; with one worker on this
-    machine they run right here, one after the other: a second thread would only take turns with the
-    loader for the GIL, and the switching costs more than the overlap gains."""
-    labels = [_label(i, len(batches), b) for i, b in enumerate(batches, 1)]
-
-    def params(i: int) -> dict[str, Any]:
-        return {"files": batches[i], "label": labels[i], "settings": cfg.as_dict(), "fingerprint": fingerprint}
-
-    if cfg.workers == 1 and not cfg.dask_address:
-        for i, batch in enumerate(batches):
-            yield labels[i], _results(lambda: analyze_batch(**params(i)), batch, logger)  # noqa: B023
-        return
-    pending: deque[tuple[int, PrefectFuture[Any]]] = deque()
-    for i in range(len(batches)):
-        pending.append((i, runner.submit(analyze_batch, params(i))))
-        if len(pending) > _window(cfg):
-            j, future = pending.popleft()
-            yield labels[j], _results(future.result, batches[j], logger)
-    while pending:
-        j, future = pending.popleft()
-        yield labels[j], _results(future.result, batches[j], logger)
-
-
-def _label(number: int, total: int, batch: Batch) -> str:
+def _label(number: int, total: int, batch: list[tuple[str, str]]) -> str:
     return f"batch {number}/{total} ({len(batch)} files from {Path(batch[0][0]).name})"
 
 
-def _results(analyse: Callable[[], Any], batch: Batch, logger: Any) -> list[Analysis]:
+def _results(future: PrefectFuture[Any], batch: list[tuple[str, str]], logger: Any) -> list[Analysis]:
     """The batch's analyses, or each file's recorded failure when the whole task crashed (a lost Dask
     worker, a bug): the night's run goes on, and the next run tries these files again."""
     try:
-        result = analyse()
+        result = future.result()
     except Exception as exc:  # recorded as each file's failure, with the reason
         logger.error("analysis batch of %d files from %s crashed: %s: %s", len(batch), batch[0][0],
                      type(exc).__name__, exc)
