@@ -204,8 +204,10 @@ def main() -> None:
         results["overhead"] = overhead_part(args.corpus, args.overhead_docs)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "results.json").write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", "utf-8")
-    (args.out / "RESULTS.md").write_text(markdown(results) + "\n", "utf-8")
-    print(markdown(results))
+    notes = ROOT / "bench" / "NOTES.md"  # the hand-written reading of the figures
+    text = markdown(results) + ("\n" + notes.read_text("utf-8") if notes.exists() else "")
+    (args.out / "RESULTS.md").write_text(text + "\n", "utf-8")
+    print(text)
 
 
 if __name__ == "__main__":
