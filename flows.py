@@ -44,7 +44,7 @@ from prefect.utilities.annotations import quote
 from loaders.db import get_engine
 from pipeline.analyze import Analysis, cache_key, code_fingerprint, process_pool, skipped
 from pipeline.batches import analyze_retrying, crashed_analysis, load_retrying, plan_batches
-from pipeline.cli import app, console
+from pipeline.cli import DbOption, app, console
 from pipeline.config import ConfigError, Settings, absolute_paths, load_settings
 from pipeline.discover import modified_since, parse_since, read_list_file
 from pipeline.process import FileOutcome, triage
@@ -282,7 +282,7 @@ LogOption = typer.Option(None, "--log-level", help="DEBUG, INFO, WARNING or ERRO
 @app.command()
 def run(
     raw: list[Path] = RawOption,
-    db: str | None = typer.Option(None, "--db", help="SQLAlchemy URL of the store."),
+    db: str | None = DbOption,
     list_file: Path | None = typer.Option(None, "--list", help="Text file of paths (or file:// URLs), one a line."),
     since: str | None = typer.Option(None, "--since", help="Only files modified on/after this date (YYYY-MM-DD)."),
     workers: int | None = WorkersOption,
@@ -314,7 +314,7 @@ def run(
 @app.command()
 def serve(
     raw: list[Path] = RawOption,
-    db: str | None = typer.Option(None, "--db", help="SQLAlchemy URL of the store."),
+    db: str | None = DbOption,
     cron: str | None = typer.Option(None, "--cron", help="Cron schedule (default: setting `schedule`, nightly)."),
     timezone: str | None = typer.Option(None, "--timezone", help="Time zone of the cron schedule."),
     name: str | None = typer.Option(None, "--name", help="Deployment name (default: setting `deployment`)."),

@@ -91,11 +91,6 @@ def is_current(row: SourceFile | None, info: FileInfo, versions: Versions) -> bo
     )
 
 
-def unchanged(engine: Engine, info: FileInfo, versions: Versions) -> bool:
-    """True when the file was processed before with the same content and code versions (no write)."""
-    return settled(engine, info, versions) is not None
-
-
 @dataclass(frozen=True)
 class Settled:
     """The stored outcome of an unchanged file: its state and, when it failed, why."""
@@ -118,15 +113,6 @@ def settled_many(engine: Engine, infos: Iterable[FileInfo], versions: Versions) 
                 if is_current(row, by_path[row.path], versions):
                     out[row.path] = Settled(row.state, row.error_stage, row.error_code, row.error_message, row.reason)
     return out
-
-
-def settled(engine: Engine, info: FileInfo, versions: Versions) -> Settled | None:
-    """The stored outcome when it still holds for this content and code, else None (read only)."""
-    with Session(engine) as session:
-        row = get_file(session, info.path)
-        if row is None or not is_current(row, info, versions):
-            return None
-        return Settled(row.state, row.error_stage, row.error_code, row.error_message, row.reason)
 
 
 def _claim_file(session: Session, info: FileInfo) -> SourceFile:

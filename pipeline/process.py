@@ -92,16 +92,23 @@ def transient_failure(path: str, name: str, exc: Exception) -> FileOutcome:
 
 def triage(files: Sequence[Path], settings: Settings, load_id: str) -> list[FileInfo | FileOutcome]:
     """Per file, in order: its identity when it needs processing, else its outcome: unreadable,
-    settled in the store (one query for all the files, not one per file), or refused by a guard."""
-    identified = [identify(f) for f in files]
-    infos = [i for i in identified if isinstance(i, FileInfo)]
-    stored = {} if settings.force else settled_many(get_engine(settings.db), infos, versions())
+    settled in the store, or refused by a guard (recorded as failed)."""
+    identified, stored = look_up(files, settings)
     out: list[FileInfo | FileOutcome] = []
     for item in identified:
         if isinstance(item, FileInfo) and item.path in stored:
             item = settled_outcome(item, stored[item.path])
         out.append(item if isinstance(item, FileOutcome) else _guard(item, settings, load_id))
     return out
+
+
+def look_up(files: Sequence[Path], settings: Settings) -> tuple[list[FileInfo | FileOutcome], dict[str, Settled]]:
+    """Each file's identity (or its unreadable outcome), and what the store has settled for those it
+    holds with the same content and code (one query per 500 files; nothing with ``force``). Read only."""
+    identified = [identify(f) for f in files]
+    infos = [i for i in identified if isinstance(i, FileInfo)]
+    stored = {} if settings.force else settled_many(get_engine(settings.db), infos, versions())
+    return identified, stored
 
 
 def identify(path: Path) -> FileInfo | FileOutcome:

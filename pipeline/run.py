@@ -11,7 +11,7 @@ from pathlib import Path
 from loaders.db import exclusive, get_engine, upgrade, writer
 from loaders.organizations import sync_organizations
 from loaders.runs import finish_run, last_run_params, new_load_id, start_run
-from loaders.store import FileInfo, mark_withdrawn, settled_many, sync_categories
+from loaders.store import FileInfo, mark_withdrawn, sync_categories
 from normalizers import NORMALIZER_VERSION
 from normalizers.categories import category_table
 from normalizers.orgs import load_registry
@@ -20,12 +20,11 @@ from pipeline.discover import discover
 from pipeline.process import (
     FileOutcome,
     TransientError,
-    identify,
+    look_up,
     process_new,
     settled_outcome,
     transient_failure,
     triage,
-    versions,
 )
 from pipeline.report import RunSummary, organization_count, render_text, summarize
 
@@ -90,10 +89,9 @@ def settled_run(settings: Settings, sources: Sequence[str]) -> RunSummary | None
         return None
     started = time.perf_counter()
     prepare_store(settings)
-    infos = [identify(absolute(f)) for f in discover(sources)]
-    known = [i for i in infos if isinstance(i, FileInfo)]
-    stored = settled_many(get_engine(settings.db), known, versions()) if len(known) == len(infos) else {}
-    if len(stored) != len(infos):
+    identified, stored = look_up([absolute(f) for f in discover(sources)], settings)
+    known = [i for i in identified if isinstance(i, FileInfo) and i.path in stored]
+    if len(known) != len(identified):
         return None
     outcomes = [settled_outcome(i, stored[i.path]) for i in known]
     return finish(settings, _start(settings, sources), sources, outcomes, time.perf_counter() - started)
