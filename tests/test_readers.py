@@ -83,3 +83,24 @@ def test_fake_bold_double_print_is_deduplicated() -> None:
     line = [Char("质", 10, 26, 100, 116), Char("质", 10.3, 26.3, 100.2, 116.2), Char("量", 26, 42, 100, 116),
             Char("质", 42, 58, 100, 116)]
     assert [c.text for c in dedupe_chars(line)] == ["质", "量", "质"], "a real repeat 16pt away stays"
+
+
+@pytest.mark.parametrize("name", ["tianjin_2020_provincial.pdf", "suzhou_2020_municipal_fragments.pdf"])
+def test_lean_pdf_objects_equal_pdfplumbers(raw_dir: Path, name: str) -> None:
+    """The reader builds chars from pdfminer's layout without pdfplumber's dicts (and relies on
+    pdfplumber internals for it); the chars and graphics must be exactly pdfplumber's."""
+    import pdfplumber
+
+    from extractors.readers.pdf_objects import load_page_objects
+
+    with pdfplumber.open(raw_dir / name) as plain, pdfplumber.open(raw_dir / name) as lean:
+        total = 0
+        for p, q in zip(plain.pages, lean.pages, strict=True):
+            chars = load_page_objects(q)
+            total += len(chars)
+            want = [(c["text"], c["x0"], c["x1"], c["top"], c["bottom"], c["size"], c["fontname"])
+                    for c in p.chars if c["text"]]
+            assert [(c.text, c.x0, c.x1, c.top, c.bottom, c.size, c.font) for c in chars] == want
+            assert q.chars == [] and (q.rects, q.lines, q.curves) == (p.rects, p.lines, p.curves)
+            assert q.edges == p.edges
+        assert total > 1000

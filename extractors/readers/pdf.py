@@ -19,6 +19,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from extractors.errors import BadInputError, EncryptedError, TooLargeError
 from extractors.readers.geometry import Char, bbox_of, chars_to_lines, cluster_positions, dedupe_chars
+from extractors.readers.pdf_objects import load_page_objects
 from extractors.readers.rulings import Segment, is_visible_graphic, open_band, vertical_segments
 from schemas import BBox, Page, Table, TableCell, TextLine
 
@@ -79,7 +80,7 @@ def _has_text(page: Page, settings: PdfSettings) -> bool:
 
 def _read_page(page: Any) -> Page:
     number = page.page_number
-    chars = dedupe_chars([_to_char(c) for c in page.chars if c.get("text", "")])
+    chars = dedupe_chars(load_page_objects(page))
     visible = page.filter(is_visible_graphic) if (page.lines or page.rects) else None
     tables = _find_tables(visible) if visible is not None else []
     v_edges = vertical_segments(visible.edges) if visible is not None else []
@@ -98,13 +99,6 @@ def _read_page(page: Any) -> Page:
 
 def _find_tables(page: Any) -> list[Any]:
     return [t for t in page.find_tables(TABLE_SETTINGS) if len(t.cells) >= 2]
-
-
-def _to_char(c: dict[str, Any]) -> Char:
-    return Char(
-        text=c["text"], x0=float(c["x0"]), x1=float(c["x1"]), top=float(c["top"]),
-        bottom=float(c["bottom"]), size=float(c.get("size") or 0), font=str(c.get("fontname") or ""),
-    )
 
 
 def _line_item(line: list[Char], page: int) -> TextLine:
