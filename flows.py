@@ -37,6 +37,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
 from prefect.results import ResultStore, get_result_store
 from prefect.schedules import Cron
+from prefect.settings import get_current_settings
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from prefect.types import DateTime
 from prefect.utilities.annotations import quote
@@ -63,8 +64,7 @@ ANALYZE_TAG = "qmetl-analyze"
 CACHE_EXPIRATION = timedelta(days=90)
 
 
-@task(name="analyze-batch", task_run_name="analyze {label}", tags=[ANALYZE_TAG], cache_policy=NO_CACHE,
-      persist_result=False)
+@task(name="analyze-batch", task_run_name="analyze {label}", cache_policy=NO_CACHE, persist_result=False)
 def analyze_batch(files: list[tuple[str, str]], label: str, settings: dict[str, Any], fingerprint: str) -> list[Analysis]:
     """Read and structure a batch of (path, sha256) files, no database: runs on any worker (or hands each
     file to this run's process pool). With ``fingerprint`` (caching on) each file's analysis is cached
@@ -99,6 +99,14 @@ def load_batch(analyses: list[Analysis], label: str, settings: dict[str, Any], l
     return [load_retrying(a, cfg, load_id) for a in analyses]
 
 
+def _analyze_task() -> Any:
+    """The analyze task, tagged ``qmetl-analyze`` when a Prefect server is configured, so a concurrency
+    limit on the tag caps analyses across runs. Without one (a temporary server, where no limit can
+    have been set up) it stays untagged: every tagged task run asks the server for a slot first, and
+    on this 2-core machine one in three such requests stalled about 2 s (10-15% of a run)."""
+    return analyze_batch.with_options(tags=[ANALYZE_TAG]) if get_current_settings().api.url else analyze_batch
+
+
 def build_task_runner(cfg: Settings) -> TaskRunner[Any]:
     """Threads on this machine (``--executor processes`` adds a process pool under them, see
     ``pipeline.analyze.process_pool``), or the Dask cluster at ``dask_address``."""
@@ -109,10 +117,19 @@ def build_task_runner(cfg: Settings) -> TaskRunner[Any]:
     return ThreadPoolTaskRunner(max_workers=cfg.workers)
 
 
+def _overlaps(cfg: Settings) -> bool:
+    """Whether analyses run outside this process (worker processes, a Dask cluster), so the loader can
+    work at the same time. In threads they share the loader's GIL: two CPU-bound threads took 10-30%
+    longer than one doing the same work in turn (bench/NOTES.md), so the loader waits instead."""
+    return bool(cfg.dask_address) or (cfg.executor == "processes" and cfg.workers >= 2)
+
+
 def _window(cfg: Settings) -> int:
-    """Batches analysed ahead of the loader: every worker busy, memory bounded while the single writer
-    catches up."""
-    return cfg.workers + 1 if not cfg.dask_address else 16
+    """Batches in flight: every worker busy (one more to load meanwhile when loading overlaps), memory
+    bounded while the single writer catches up."""
+    if cfg.dask_address:
+        return 16
+    return cfg.workers + 1 if _overlaps(cfg) else cfg.workers
 
 
 @flow(name="qmetl-ingest", description="Discover notices, analyse them in parallel, load them serially.")
@@ -159,6 +176,7 @@ def _process(cfg: Settings, files: list[Path], load_id: str, logger: Any) -> Ite
     logger.info("%d files to analyse in %d batches", len(todo), len(batches))
     fingerprint = code_fingerprint() if cfg.cache else ""
     pool_size = cfg.workers if cfg.executor == "processes" and not cfg.dask_address else 0
+    analyze = _analyze_task()
     with process_pool(pool_size), build_task_runner(cfg) as runner:
         pending: deque[tuple[list[tuple[str, str]], str, PrefectFuture[Any]]] = deque()
         queue = iter(enumerate(batches, 1))
@@ -168,16 +186,20 @@ def _process(cfg: Settings, files: list[Path], load_id: str, logger: Any) -> Ite
             if item is not None:
                 label = _label(item[0], len(batches), item[1])
                 params = {"files": item[1], "label": label, "settings": cfg.as_dict(), "fingerprint": fingerprint}
-                pending.append((item[1], label, runner.submit(analyze_batch, params)))
+                pending.append((item[1], label, runner.submit(analyze, params)))
 
+        overlap = _overlaps(cfg)
         for _ in range(_window(cfg)):
             submit_next()
         while pending:
             batch, label, future = pending.popleft()
-            submit_next()
+            if overlap:
+                submit_next()
             # quote: Prefect would otherwise walk every parsed notice looking for futures (~30 ms a file)
             analyses = cast(list[Analysis], quote(_results(future, batch, logger)))
             yield from load_batch(analyses, label, cfg.as_dict(), load_id)
+            if not overlap:
+                submit_next()
 
 
 def _label(number: int, total: int, batch: list[tuple[str, str]]) -> str:
@@ -218,8 +240,6 @@ def _settled_run(settings: Settings, sources: list[str] | None, since: str | Non
     """A run with nothing to analyse, recorded without starting the flow: a temporary Prefect server
     takes ~8 s to start, far more than hashing thousands of unchanged files. Only without a Prefect
     server configured (PREFECT_API_URL) and without --since, --force or --list; else None."""
-    from prefect.settings import get_current_settings
-
     if get_current_settings().api.url or since or list_file:
         return None
     summary = settled_run(settings, sources or [settings.raw])
@@ -333,8 +353,6 @@ def serve(
     if dry_run:
         typer.echo(json.dumps(describe_deployment(deployment), ensure_ascii=False, indent=1))
         return
-    from prefect.settings import get_current_settings
-
     if not get_current_settings().api.url:
         logging.getLogger("qmetl").warning(
             "PREFECT_API_URL is not set: serving against a temporary server; start `prefect server start` and "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import time
@@ -47,7 +48,16 @@ def prepare(settings: Settings, sources: Sequence[str]) -> tuple[str, list[Path]
     """Schema, reference data (the registry only when its version changed since the last run), files."""
     prepare_store(settings)
     files = [absolute(f) for f in discover(sources)]
+    settle_heap()
     return _start(settings, sources), files
+
+
+def settle_heap() -> None:
+    """Exempt what is alive at the start of a run (modules, Prefect's client, the ORM, the registry)
+    from the garbage collector's full passes until ``finish``: it outlives the run, yet every full
+    pass scanned it again, about 0.4 s a pass in the flow process (400,000 objects), a pass a batch."""
+    gc.collect()
+    gc.freeze()
 
 
 def _start(settings: Settings, sources: Sequence[str]) -> str:
@@ -78,6 +88,7 @@ def finish(settings: Settings, load_id: str, sources: Sequence[str], outcomes: l
     summary = summarize(load_id, outcomes, len(withdrawn), seconds, added)
     status = "failed" if summary.failed else "success"
     finish_run(engine, load_id, status, summary.model_dump())
+    gc.unfreeze()  # what ``settle_heap`` exempted is collectable again once the run is over
     return summary
 
 

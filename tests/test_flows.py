@@ -201,3 +201,29 @@ def runs_of(settings: Settings) -> list[str]:
 
     with Session(get_engine(settings.db)) as session:
         return list(session.scalars(select(Run.id)))
+
+
+def test_analyze_tasks_are_tagged_only_with_a_prefect_server() -> None:
+    """The tag lets a server cap analyses; without one, each tagged task would ask a temporary server
+    for a slot that no limit can govern (bench/NOTES.md: 2 s stalls)."""
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    import flows
+
+    with temporary_settings(updates={PREFECT_API_URL: "http://127.0.0.1:4200/api"}):
+        assert set(flows._analyze_task().tags) == {"qmetl-analyze"}
+    with temporary_settings(restore_defaults={PREFECT_API_URL}):
+        assert not flows._analyze_task().tags
+
+
+def test_a_run_exempts_its_startup_heap_from_full_collections_until_it_ends(raw_dir: Path, tmp_path: Path) -> None:
+    import gc
+
+    from pipeline.run import finish, prepare
+
+    settings = Settings(db=f"sqlite:///{tmp_path / 'qm.db'}", quarantine=str(tmp_path / "q"))
+    load_id, files = prepare(settings, [str(raw_dir / DOCX)])
+    assert files and gc.get_freeze_count() > 10_000
+    outcomes = [process_file(str(f), settings, load_id) for f in files]
+    assert finish(settings, load_id, [str(raw_dir / DOCX)], outcomes, 1.0).loaded == 1
+    assert gc.get_freeze_count() == 0

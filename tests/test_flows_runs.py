@@ -8,6 +8,7 @@ import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -137,7 +138,11 @@ def test_cached_analyses_are_reused_on_a_forced_rerun(raw_dir: Path, tmp_path: P
     assert again.stage_seconds.get("read") == first.stage_seconds.get("read"), "timings come from the cache"
 
 
-def _task_run_names(flow_run_name_prefix: str = "") -> list[str]:
+def _task_run_names() -> list[str]:
+    return sorted(r.name for r in _task_runs())
+
+
+def _task_runs() -> list[Any]:
     """Task runs of the newest qmetl-ingest flow run."""
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import FlowFilter, FlowFilterName, FlowRunFilter, FlowRunFilterId
@@ -146,8 +151,7 @@ def _task_run_names(flow_run_name_prefix: str = "") -> list[str]:
     with get_client(sync_client=True) as client:
         newest = client.read_flow_runs(flow_filter=FlowFilter(name=FlowFilterName(any_=["qmetl-ingest"])),
                                        sort=FlowRunSort.START_TIME_DESC, limit=1)[0]
-        runs = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[newest.id])))
-    return sorted(r.name for r in runs)
+        return list(client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[newest.id]))))
 
 
 def test_documents_are_analysed_and_loaded_in_batches(raw_dir: Path, tmp_path: Path) -> None:
@@ -158,6 +162,21 @@ def test_documents_are_analysed_and_loaded_in_batches(raw_dir: Path, tmp_path: P
     assert [n.split(" (")[0] for n in names] == [f"{verb} batch {i}/3" for verb in ("analyze", "load")
                                                   for i in (1, 2, 3)], names
     assert names[0] == "analyze batch 1/3 (2 files from cmqa_2020_industry.docx)"
+
+
+def test_in_threads_the_loader_and_the_next_analysis_take_turns(raw_dir: Path, tmp_path: Path) -> None:
+    """Analyses in threads share the loader's GIL, so batch k+1 is analysed only once batch k is loaded
+    (bench/NOTES.md: overlapping them was slower); with a server configured (this harness) the analyze
+    tasks carry the concurrency tag."""
+    inbox = _copy(raw_dir, [*SMALL, "tianjin_2020_provincial.html"], tmp_path / "raw")
+    summary = run_ingest(_settings(tmp_path, batch_size=1, cache=False), [str(inbox)])
+    assert summary.loaded == 4
+    runs = {r.name.split(" (")[0]: r for r in _task_runs()}
+    for k in (1, 2, 3):
+        loaded, analysed = runs[f"load batch {k}/4"], runs[f"analyze batch {k + 1}/4"]
+        assert loaded.end_time is not None and analysed.start_time is not None
+        assert analysed.start_time >= loaded.end_time, (k, analysed.start_time, loaded.end_time)
+    assert all(set(r.tags) == {"qmetl-analyze"} for n, r in runs.items() if n.startswith("analyze"))
 
 
 def test_a_crashed_analysis_fails_its_file_and_the_batch_goes_on(raw_dir: Path, tmp_path: Path,
