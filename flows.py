@@ -60,7 +60,6 @@ from pipeline.report import (
 from pipeline.run import finish, prepare, settled_run
 from schemas import ErrorKind
 
-ANALYZE_TAG = "qmetl-analyze"
 CACHE_EXPIRATION = timedelta(days=90)
 
 
@@ -97,14 +96,6 @@ def load_batch(analyses: list[Analysis], label: str, settings: dict[str, Any], l
     """Normalize and store a batch of analyses in file order, one document (one transaction) at a time."""
     cfg = Settings(**settings)
     return [load_retrying(a, cfg, load_id) for a in analyses]
-
-
-def _analyze_task() -> Any:
-    """The analyze task, tagged ``qmetl-analyze`` when a Prefect server is configured, so a concurrency
-    limit on the tag caps analyses across runs. Without one (a temporary server, where no limit can
-    have been set up) it stays untagged: every tagged task run asks the server for a slot first, and
-    on this 2-core machine one in three such requests stalled about 2 s (10-15% of a run)."""
-    return analyze_batch.with_options(tags=[ANALYZE_TAG]) if get_current_settings().api.url else analyze_batch
 
 
 def build_task_runner(cfg: Settings) -> TaskRunner[Any]:
@@ -176,7 +167,6 @@ def _process(cfg: Settings, files: list[Path], load_id: str, logger: Any) -> Ite
     logger.info("%d files to analyse in %d batches", len(todo), len(batches))
     fingerprint = code_fingerprint() if cfg.cache else ""
     pool_size = cfg.workers if cfg.executor == "processes" and not cfg.dask_address else 0
-    analyze = _analyze_task()
     with process_pool(pool_size), build_task_runner(cfg) as runner:
         pending: deque[tuple[list[tuple[str, str]], str, PrefectFuture[Any]]] = deque()
         queue = iter(enumerate(batches, 1))
@@ -186,7 +176,7 @@ def _process(cfg: Settings, files: list[Path], load_id: str, logger: Any) -> Ite
             if item is not None:
                 label = _label(item[0], len(batches), item[1])
                 params = {"files": item[1], "label": label, "settings": cfg.as_dict(), "fingerprint": fingerprint}
-                pending.append((item[1], label, runner.submit(analyze, params)))
+                pending.append((item[1], label, runner.submit(analyze_batch, params)))
 
         overlap = _overlaps(cfg)
         for _ in range(_window(cfg)):

@@ -1,11 +1,11 @@
 """A faster char source? pypdfium2 vs pdfplumber on the corpus text PDFs.
 
-The PDF reader's cost is pdfplumber's page parse (pdfminer, pure Python): chars and the ruling
-graphics the table finder needs. This measures what the same inputs cost from pypdfium2 (PDFium,
+The PDF reader's cost is pdfminer's page layout (pure Python): chars and the ruling graphics the
+table finder needs (the reader takes the chars straight from that layout, not pdfplumber's dicts). This measures what the same inputs cost from pypdfium2 (PDFium,
 C++): every char with its loose box, font size and font name, and the bounds of every path object
 (the rulings), the inputs `extractors.readers.pdf` feeds to its table logic. It also checks that
 the two sources agree (same non-space chars at the same x within 0.5 pt, on the same line),
-and projects the reader's speed if pdfplumber's parse were replaced by PDFium's.
+and projects the reader's speed if pdfminer's layout were replaced by PDFium's.
 
     python bench/char_source.py [--corpus DIR] [--repeat 3]
 """
@@ -81,6 +81,12 @@ def pdfium_page(page: pdfium.PdfPage) -> tuple[list[PChar], int]:
     return chars, graphics
 
 
+def pdfminer_layout(f: Path) -> int:
+    """pdfminer's layout of every page, the part of the reader PDFium would replace; the page count."""
+    with pdfplumber.open(f) as pdf:
+        return sum(1 for p in pdf.pages if p.layout is not None)
+
+
 def parse(f: Path, source: str) -> list[list[PChar]]:
     if source == "pdfplumber":
         with pdfplumber.open(f) as pdf:
@@ -124,19 +130,21 @@ def measure(corpus: Path, repeat: int) -> dict[str, object]:
     """Per file, the best of ``repeat`` interleaved timings of each source and of the reader, so a
     busy machine slows all three alike."""
     files = text_pdfs(corpus)
-    best: dict[str, float] = {"pdfplumber": 0.0, "pdfium": 0.0, "reader": 0.0}
+    best: dict[str, float] = {"pdfplumber": 0.0, "pdfminer": 0.0, "pdfium": 0.0, "reader": 0.0}
     for f in files:
         steps: dict[str, Callable[[], object]] = {"pdfplumber": partial(parse, f, "pdfplumber"),
+                                                  "pdfminer": partial(pdfminer_layout, f),
                                                   "pdfium": partial(parse, f, "pdfium"), "reader": partial(read_pdf, f)}
         for key, fn in steps.items():
             best[key] += min(timed(fn) for _ in range(repeat))
     pages = sum(len(parse(f, "pdfium")) for f in files)
-    own = max(best["reader"] - best["pdfplumber"], 0.0)  # the reader's work beyond pdfplumber's parse
+    own = max(best["reader"] - best["pdfminer"], 0.0)  # the reader's work beyond pdfminer's layout
     projected = own + best["pdfium"]
     agree = agreement({f.name: parse(f, "pdfplumber") for f in files}, {f.name: parse(f, "pdfium") for f in files})
     return {
         "files": len(files), "pages": pages,
         "pages_per_second": {"pdfplumber_parse": round(pages / best["pdfplumber"], 1),
+                             "pdfminer_layout": round(pages / best["pdfminer"], 1),
                              "pdfium_chars_and_paths": round(pages / best["pdfium"], 1),
                              "reader_now": round(pages / best["reader"], 1),
                              "reader_projected_with_pdfium": round(pages / projected, 1)},

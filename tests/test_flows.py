@@ -203,19 +203,6 @@ def runs_of(settings: Settings) -> list[str]:
         return list(session.scalars(select(Run.id)))
 
 
-def test_analyze_tasks_are_tagged_only_with_a_prefect_server() -> None:
-    """The tag lets a server cap analyses; without one, each tagged task would ask a temporary server
-    for a slot that no limit can govern (bench/NOTES.md: 2 s stalls)."""
-    from prefect.settings import PREFECT_API_URL, temporary_settings
-
-    import flows
-
-    with temporary_settings(updates={PREFECT_API_URL: "http://127.0.0.1:4200/api"}):
-        assert set(flows._analyze_task().tags) == {"qmetl-analyze"}
-    with temporary_settings(restore_defaults={PREFECT_API_URL}):
-        assert not flows._analyze_task().tags
-
-
 def test_a_run_exempts_its_startup_heap_from_full_collections_until_it_ends(raw_dir: Path, tmp_path: Path) -> None:
     import gc
 

@@ -166,8 +166,8 @@ def test_documents_are_analysed_and_loaded_in_batches(raw_dir: Path, tmp_path: P
 
 def test_in_threads_the_loader_and_the_next_analysis_take_turns(raw_dir: Path, tmp_path: Path) -> None:
     """Analyses in threads share the loader's GIL, so batch k+1 is analysed only once batch k is loaded
-    (bench/NOTES.md: overlapping them was slower); with a server configured (this harness) the analyze
-    tasks carry the concurrency tag."""
+    (bench/NOTES.md: overlapping them was slower). No task carries a tag: each tagged task run asks
+    the server for a concurrency slot first, which stalled ~2 s one time in three."""
     inbox = _copy(raw_dir, [*SMALL, "tianjin_2020_provincial.html"], tmp_path / "raw")
     summary = run_ingest(_settings(tmp_path, batch_size=1, cache=False), [str(inbox)])
     assert summary.loaded == 4
@@ -176,7 +176,7 @@ def test_in_threads_the_loader_and_the_next_analysis_take_turns(raw_dir: Path, t
         loaded, analysed = runs[f"load batch {k}/4"], runs[f"analyze batch {k + 1}/4"]
         assert loaded.end_time is not None and analysed.start_time is not None
         assert analysed.start_time >= loaded.end_time, (k, analysed.start_time, loaded.end_time)
-    assert all(set(r.tags) == {"qmetl-analyze"} for n, r in runs.items() if n.startswith("analyze"))
+    assert not any(r.tags for r in runs.values())
 
 
 def test_a_crashed_analysis_fails_its_file_and_the_batch_goes_on(raw_dir: Path, tmp_path: Path,
