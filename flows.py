@@ -76,10 +76,9 @@ def analyze_batch(files: list[tuple[str, str]], label: str, settings: dict[str, 
 def _analysis(path: str, sha256: str, cfg: Settings, store: ResultStore | None, fingerprint: str) -> Analysis:
     """The cached analysis of this content, code and path, or a fresh one (cached unless transient)."""
     key = cache_key(path, sha256, fingerprint) if store is not None else ""
-    if store is not None and store.exists(key):
-        cached = store.read(key).result
-        if isinstance(cached, Analysis):
-            return cached
+    cached = cached_analysis(store, key) if store is not None else None
+    if cached is not None:
+        return cached
     try:
         analysis = analyze_retrying(path, sha256, cfg)
     except Exception as exc:  # a crashed worker or a bug: this file's recorded failure, not the run's
@@ -89,6 +88,19 @@ def _analysis(path: str, sha256: str, cfg: Settings, store: ResultStore | None, 
         # an aware stdlib datetime; the record's pydantic model turns it into Prefect's DateTime
         store.write(analysis, key=key, expiration=cast(DateTime, datetime.now(UTC) + CACHE_EXPIRATION))
     return analysis
+
+
+def cached_analysis(store: ResultStore, key: str) -> Analysis | None:
+    """The analysis cached under ``key``, read once (``exists`` would read and decode the whole record
+    too), or None when it is missing, unreadable or expired."""
+    try:
+        record = store.read(key)
+    except Exception:  # missing (ValueError), unreadable or from an incompatible version: recompute
+        return None
+    expiration = record.metadata.expiration
+    if expiration is not None and expiration <= datetime.now(UTC):
+        return None
+    return record.result if isinstance(record.result, Analysis) else None
 
 
 @task(name="load-batch", task_run_name="load {label}", cache_policy=NO_CACHE, persist_result=False)

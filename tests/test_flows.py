@@ -214,3 +214,23 @@ def test_a_run_exempts_its_startup_heap_from_full_collections_until_it_ends(raw_
     outcomes = [process_file(str(f), settings, load_id) for f in files]
     assert finish(settings, load_id, [str(raw_dir / DOCX)], outcomes, 1.0).loaded == 1
     assert gc.get_freeze_count() == 0
+
+
+def test_a_cached_analysis_is_read_once_and_expires(raw_dir: Path, tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    from prefect.filesystems import LocalFileSystem
+    from prefect.results import ResultStore
+
+    from flows import cached_analysis
+
+    store = ResultStore(result_storage=LocalFileSystem(basepath=str(tmp_path / "results")),
+                        cache_result_in_memory=False)
+    analysis = analyze_file(str(raw_dir / DOCX))
+    assert cached_analysis(store, "missing") is None
+    store.write(analysis, key="fresh", expiration=datetime.now(UTC) + timedelta(days=1))  # type: ignore[arg-type]
+    store.write(analysis, key="stale", expiration=datetime.now(UTC) - timedelta(seconds=1))  # type: ignore[arg-type]
+    (tmp_path / "results" / "garbled").write_bytes(b"not a record")
+    hit = cached_analysis(store, "fresh")
+    assert hit is not None and hit.parsed == analysis.parsed and hit.sha256 == analysis.sha256
+    assert cached_analysis(store, "stale") is None and cached_analysis(store, "garbled") is None
