@@ -61,10 +61,11 @@ from pipeline.run import finish, prepare, settled_run
 from schemas import ErrorKind
 
 CACHE_EXPIRATION = timedelta(days=90)
+Batch = list[tuple[str, str]]  # (path, sha256) of each file, in file order
 
 
 @task(name="analyze-batch", task_run_name="analyze {label}", cache_policy=NO_CACHE, persist_result=False)
-def analyze_batch(files: list[tuple[str, str]], label: str, settings: dict[str, Any], fingerprint: str) -> list[Analysis]:
+def analyze_batch(files: Batch, label: str, settings: dict[str, Any], fingerprint: str) -> list[Analysis]:
     """Read and structure a batch of (path, sha256) files, no database: runs on any worker (or hands each
     file to this run's process pool). With ``fingerprint`` (caching on) each file's analysis is cached
     on its own key, so a batch of a changed folder reuses the files that did not change."""
@@ -120,19 +121,14 @@ def build_task_runner(cfg: Settings) -> TaskRunner[Any]:
     return ThreadPoolTaskRunner(max_workers=cfg.workers)
 
 
-def _overlaps(cfg: Settings) -> bool:
-    """Whether analyses run outside this process (worker processes, a Dask cluster), so the loader can
-    work at the same time. In threads they share the loader's GIL: two CPU-bound threads took 10-30%
-    longer than one doing the same work in turn (bench/NOTES.md), so the loader waits instead."""
-    return bool(cfg.dask_address) or (cfg.executor == "processes" and cfg.workers >= 2)
-
-
 def _window(cfg: Settings) -> int:
-    """Batches in flight: every worker busy (one more to load meanwhile when loading overlaps), memory
-    bounded while the single writer catches up."""
+    """Batches submitted ahead of the loader, the one it is about to load included. When analyses run
+    outside this process (worker processes, a Dask cluster) every worker stays busy while it loads;
+    in threads, which share its GIL, it loads while no analysis runs: two CPU-bound threads took
+    10-30% longer than one doing the same work in turn (bench/NOTES.md)."""
     if cfg.dask_address:
         return 16
-    return cfg.workers + 1 if _overlaps(cfg) else cfg.workers
+    return cfg.workers + 1 if cfg.executor == "processes" and cfg.workers >= 2 else cfg.workers
 
 
 @flow(name="qmetl-ingest", description="Discover notices, analyse them in parallel, load them serially.")
@@ -167,7 +163,7 @@ def ingest(sources: list[str] | None = None, settings: dict[str, Any] | None = N
 def _process(cfg: Settings, files: list[Path], load_id: str, logger: Any) -> Iterator[FileOutcome]:
     """Triage every file (skip settled ones, guards), analyse the rest in batches on the task runner,
     and load each batch in file order."""
-    todo: list[tuple[str, str]] = []
+    todo: Batch = []
     for item in triage(files, cfg, load_id):  # one store query for all the files
         if isinstance(item, FileOutcome):
             yield item
@@ -180,35 +176,36 @@ def _process(cfg: Settings, files: list[Path], load_id: str, logger: Any) -> Ite
     fingerprint = code_fingerprint() if cfg.cache else ""
     pool_size = cfg.workers if cfg.executor == "processes" and not cfg.dask_address else 0
     with process_pool(pool_size), build_task_runner(cfg) as runner:
-        pending: deque[tuple[list[tuple[str, str]], str, PrefectFuture[Any]]] = deque()
-        queue = iter(enumerate(batches, 1))
-
-        def submit_next() -> None:
-            item = next(queue, None)
-            if item is not None:
-                label = _label(item[0], len(batches), item[1])
-                params = {"files": item[1], "label": label, "settings": cfg.as_dict(), "fingerprint": fingerprint}
-                pending.append((item[1], label, runner.submit(analyze_batch, params)))
-
-        overlap = _overlaps(cfg)
-        for _ in range(_window(cfg)):
-            submit_next()
-        while pending:
-            batch, label, future = pending.popleft()
-            if overlap:
-                submit_next()
+        for label, analyses in _analysed(cfg, runner, batches, fingerprint, logger):
             # quote: Prefect would otherwise walk every parsed notice looking for futures (~30 ms a file)
-            analyses = cast(list[Analysis], quote(_results(future, batch, logger)))
-            yield from load_batch(analyses, label, cfg.as_dict(), load_id)
-            if not overlap:
-                submit_next()
+            yield from load_batch(cast(list[Analysis], quote(analyses)), label, cfg.as_dict(), load_id)
 
 
-def _label(number: int, total: int, batch: list[tuple[str, str]]) -> str:
+def _analysed(cfg: Settings, runner: TaskRunner[Any], batches: list[Batch], fingerprint: str,
+              logger: Any) -> Iterator[tuple[str, list[Analysis]]]:
+    """Each batch's label and analyses, in order. A batch is submitted when the loader asks for the
+    next one, so at most ``_window`` batches are in flight while it loads the last."""
+    labels = [_label(i, len(batches), b) for i, b in enumerate(batches, 1)]
+    pending: deque[tuple[int, PrefectFuture[Any]]] = deque()
+
+    def ready() -> tuple[str, list[Analysis]]:
+        j, future = pending.popleft()
+        return labels[j], _results(future, batches[j], logger)
+
+    for i, batch in enumerate(batches):
+        params = {"files": batch, "label": labels[i], "settings": cfg.as_dict(), "fingerprint": fingerprint}
+        pending.append((i, runner.submit(analyze_batch, params)))
+        if len(pending) >= _window(cfg):
+            yield ready()
+    while pending:
+        yield ready()
+
+
+def _label(number: int, total: int, batch: Batch) -> str:
     return f"batch {number}/{total} ({len(batch)} files from {Path(batch[0][0]).name})"
 
 
-def _results(future: PrefectFuture[Any], batch: list[tuple[str, str]], logger: Any) -> list[Analysis]:
+def _results(future: PrefectFuture[Any], batch: Batch, logger: Any) -> list[Analysis]:
     """The batch's analyses, or each file's recorded failure when the whole task crashed (a lost Dask
     worker, a bug): the night's run goes on, and the next run tries these files again."""
     try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import platform
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -18,6 +19,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+PY = sys.executable
+
+
+def qmetl(*args: str) -> list[str]:
+    """The command line of ``qmetl ARGS`` in this interpreter (flows.py is the CLI's entry point)."""
+    return [PY, str(ROOT / "flows.py"), *args]
 
 
 @dataclass

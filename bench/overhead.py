@@ -35,9 +35,8 @@ from sqlalchemy import create_engine, text
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.measure import run_child  # noqa: E402
+from bench.measure import PY, qmetl, run_child  # noqa: E402
 
-PY = sys.executable
 QUIET = {"PREFECT_LOGGING_LEVEL": "WARNING", "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
 
 
@@ -92,11 +91,11 @@ def run_seconds(db: str) -> tuple[float, float]:
 
 def one_round(gen: Path, tmp: Path, api_url: str, n: int) -> dict[str, dict[str, float]]:
     """direct, flow with a temporary server, flow with the running server: wall and in-run seconds."""
-    qmetl = [str(Path(PY).with_name("qmetl")), "run", "--raw", str(gen), "--no-cache", "--db"]
+    flow = qmetl("run", "--raw", str(gen), "--no-cache", "--db")
     commands = {
         "direct": ([PY, str(ROOT / "bench" / "direct.py"), str(gen), "--db"], {}),
-        "flow_temporary_server": (qmetl, {**QUIET, "PREFECT_API_URL": ""}),
-        "flow_running_server": (qmetl, {**QUIET, "PREFECT_API_URL": api_url}),
+        "flow_temporary_server": (flow, {**QUIET, "PREFECT_API_URL": ""}),
+        "flow_running_server": (flow, {**QUIET, "PREFECT_API_URL": api_url}),
     }
     out: dict[str, dict[str, float]] = {}
     for name, (command, env) in commands.items():

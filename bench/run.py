@@ -27,11 +27,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.generate import generate  # noqa: E402
-from bench.measure import ROOT, bare_pdfplumber, machine, run_child, stage_totals  # noqa: E402
+from bench.measure import ROOT, bare_pdfplumber, machine, qmetl, run_child, stage_totals  # noqa: E402
 
 CACHE = ROOT / "bench" / ".cache"
 STORES = CACHE / "stores"  # the scaling part's stores, reused by --only rerun
-PY = sys.executable
 
 
 def stages_part(corpus: Path) -> dict[str, object]:
@@ -50,10 +49,6 @@ def stages_part(corpus: Path) -> dict[str, object]:
         "ratio_end_to_end_vs_bare": round(pipeline_pps / bare_pps, 2),
         "ratio_read_vs_bare": round(read_pps / bare_pps, 2),
     }
-
-
-def qmetl(*args: str) -> list[str]:
-    return [PY, str(ROOT / "flows.py"), *args]
 
 
 def scaling_part(corpus: Path, sizes: list[int], workers: list[int]) -> dict[str, object]:
