@@ -20,12 +20,19 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
+import sys
+
+from pipeline import prefect_server
+
+# `qmetl run` may need Prefect's temporary server: start it now, so its start-up overlaps the imports below.
+prefect_server.prestart(sys.argv)
+
 import json
 import logging
-import sys
 import time
 from collections import deque
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, cast
@@ -34,6 +41,7 @@ import typer
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.context import refresh_global_settings_context
 from prefect.futures import PrefectFuture
 from prefect.results import ResultStore, get_result_store
 from prefect.schedules import Cron
@@ -230,14 +238,38 @@ def _publish(summary: RunSummary, outcomes: list[FileOutcome]) -> None:
 
 def run_ingest(settings: Settings, sources: list[str] | None = None, since: str | None = None,
                list_file: str | None = None) -> RunSummary:
-    """Run the ingest flow once (ephemeral Prefect, no server needed)."""
-    return ingest(sources=sources, settings=settings.as_dict(), since=since, list_file=list_file)
+    """Run the ingest flow once: against the configured Prefect server, else a temporary one."""
+    with prefect_api():
+        return ingest(sources=sources, settings=settings.as_dict(), since=since, list_file=list_file)
+
+
+@contextmanager
+def prefect_api() -> Iterator[None]:
+    """The configured Prefect server (PREFECT_API_URL), else this process's temporary server
+    (pipeline.prefect_server, perhaps started early by the entry point) as the process's API
+    while the block runs; Prefect's client, log and event workers all read it from there."""
+    if get_current_settings().api.url:
+        prefect_server.discard()
+        yield
+        return
+    url = prefect_server.ready(get_current_settings().server.ephemeral.startup_timeout_seconds).api_url
+    before = os.environ.get("PREFECT_API_URL")
+    os.environ["PREFECT_API_URL"] = url
+    refresh_global_settings_context()
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["PREFECT_API_URL"]
+        else:
+            os.environ["PREFECT_API_URL"] = before
+        refresh_global_settings_context()
 
 
 def _settled_run(settings: Settings, sources: list[str] | None, since: str | None,
                  list_file: str | None) -> RunSummary | None:
     """A run with nothing to analyse, recorded without starting the flow: a temporary Prefect server
-    takes ~8 s to start, far more than hashing thousands of unchanged files. Only without a Prefect
+    takes ~4 s to start, more than hashing thousands of unchanged files. Only without a Prefect
     server configured (PREFECT_API_URL) and without --since, --force or --list; else None."""
     if get_current_settings().api.url or since or list_file:
         return None
@@ -324,7 +356,11 @@ def run(
             raise typer.BadParameter(str(exc), param_hint="--since") from exc
     sources = [str(p) for p in raw] if raw else None
     listed = str(list_file) if list_file else None
-    summary = _settled_run(settings, sources, since, listed) or run_ingest(settings, sources, since, listed)
+    try:
+        summary = _settled_run(settings, sources, since, listed) or run_ingest(settings, sources, since, listed)
+    except prefect_server.ServerError as exc:
+        typer.echo(f"qmetl run: {exc}", err=True)
+        raise typer.Exit(code=2) from exc
     console.print(render_text(summary), markup=False, highlight=False, soft_wrap=True)
     if settings.strict and summary.failed:
         raise typer.Exit(code=1)

@@ -29,6 +29,8 @@ from pipeline.process import (
 )
 from pipeline.report import RunSummary, organization_count, render_text, summarize
 
+SETTLED_CHUNK = 500  # files hashed and looked up at a time by ``settled_run`` (one store query each)
+
 
 def prepare_store(settings: Settings) -> None:
     upgrade(settings.db)
@@ -100,11 +102,13 @@ def settled_run(settings: Settings, sources: Sequence[str]) -> RunSummary | None
         return None
     started = time.perf_counter()
     prepare_store(settings)
-    identified, stored = look_up([absolute(f) for f in discover(sources)], settings)
-    known = [i for i in identified if isinstance(i, FileInfo) and i.path in stored]
-    if len(known) != len(identified):
-        return None
-    outcomes = [settled_outcome(i, stored[i.path]) for i in known]
+    files, outcomes = [absolute(f) for f in discover(sources)], []
+    for start in range(0, len(files), SETTLED_CHUNK):  # a folder with new files is known from its first chunk
+        identified, stored = look_up(files[start:start + SETTLED_CHUNK], settings)
+        known = [i for i in identified if isinstance(i, FileInfo) and i.path in stored]
+        if len(known) != len(identified):
+            return None
+        outcomes += [settled_outcome(i, stored[i.path]) for i in known]
     return finish(settings, _start(settings, sources), sources, outcomes, time.perf_counter() - started)
 
 

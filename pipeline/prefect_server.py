@@ -1,0 +1,136 @@
+"""Prefect's temporary API server for a one-off run, started by qmetl itself, early, once a process.
+
+A flow run needs a Prefect API. Without PREFECT_API_URL, Prefect starts a temporary server when the
+flow begins: it imports its server in the flow process (~1.6 s), spawns it and waits for it to
+answer (~4.4 s), and at exit waits for it to stop (0.2–1.7 s) — all on the run's critical path.
+qmetl starts the same server (uvicorn serving ``prefect.server.api.server:create_app``, UI off,
+ephemeral, as Prefect's ``SubprocessASGIServer`` does) without importing it, as soon as the command
+line says a run may need it, so the server's start-up runs on another core beside qmetl's own
+imports and file checks. The flow then talks to it as to any configured server. At exit the server
+is asked to stop and left to finish on its own.
+
+No Prefect import here: the entry point calls ``prestart`` before anything heavy is imported.
+"""
+
+from __future__ import annotations
+
+import atexit
+import multiprocessing
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Mapping, Sequence
+from contextlib import closing
+from dataclasses import dataclass
+from pathlib import Path
+
+UVICORN_PORT_IN_USE = 3  # uvicorn's exit status when it cannot bind (another process took the port)
+SERVER_ENV = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
+
+
+class ServerError(RuntimeError):
+    """The temporary server did not come up: the run cannot record its flow run."""
+
+
+@dataclass
+class TemporaryServer:
+    process: subprocess.Popen[bytes]
+    port: int
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api"
+
+    def stop(self) -> None:
+        """Ask the server to stop (SIGTERM: uvicorn finishes its requests and shuts down); not waited for."""
+        if self.process.poll() is None:
+            self.process.terminate()
+
+
+_server: TemporaryServer | None = None
+
+
+ENTRY_POINTS = {"qmetl", "flows.py"}
+
+
+def wanted(argv: Sequence[str], environ: Mapping[str, str]) -> bool:
+    """Whether this program is ``qmetl run`` (not its help) with no Prefect server configured in the
+    environment; a server configured in a Prefect profile is found later (see ``discard``)."""
+    args = list(argv[1:])
+    return (Path(argv[0]).name in ENTRY_POINTS if argv else False) and args[:1] == ["run"] \
+        and not {"--help", "-h"} & set(args) and not environ.get("PREFECT_API_URL")
+
+
+def prestart(argv: Sequence[str]) -> None:
+    """At the entry point, before the heavy imports: start the temporary server when the command
+    may need it (not in a worker process, which gets its parent's argv). A run that turns out to
+    have nothing to do stops it at exit, unused."""
+    if multiprocessing.parent_process() is None and wanted(argv, os.environ):
+        server()
+
+
+def server() -> TemporaryServer:
+    """This process's temporary server: the one already started, else a new one (not yet waited for)."""
+    global _server
+    if _server is None or _server.process.poll() is not None:
+        _server = spawn(free_port())
+    return _server
+
+
+def discard() -> None:
+    """Stop this process's temporary server, if any: at exit, or when a configured server turned
+    out to be there after all (a Prefect profile's PREFECT_API_URL)."""
+    global _server
+    if _server is not None:
+        _server.stop()
+        _server = None
+
+
+atexit.register(discard)  # registered on import, before Prefect's exit hooks, so it runs after them
+
+
+def spawn(port: int) -> TemporaryServer:
+    command = [sys.executable, "-m", "uvicorn", "--factory", "prefect.server.api.server:create_app",
+               "--host", "127.0.0.1", "--port", str(port), "--log-level", "error", "--lifespan", "on"]
+    return TemporaryServer(subprocess.Popen(command, env={**os.environ, **SERVER_ENV}), port)
+
+
+def free_port() -> int:
+    with closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def ready(timeout: float, poll: float = 0.05) -> TemporaryServer:
+    """This process's temporary server once it answers its health check; restarted on another
+    port if it lost its port to another process. ServerError when it exits or stays silent."""
+    global _server
+    current = server()
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        status = current.process.poll()
+        if status == UVICORN_PORT_IN_USE:
+            current = _server = spawn(free_port())
+            continue
+        if status is not None:
+            raise ServerError(f"Prefect's temporary API server (port {current.port}) exited with status "
+                              f"{status} while starting; its error is printed above. Start one with "
+                              "`prefect server start` and set PREFECT_API_URL to use it instead.")
+        if healthy(current.api_url):
+            return current
+        time.sleep(poll)
+    raise ServerError(f"Prefect's temporary API server (port {current.port}) did not answer within "
+                      f"{timeout:.0f} s (PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS); start one with "
+                      "`prefect server start` and set PREFECT_API_URL to use it instead.")
+
+
+def healthy(api_url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{api_url}/health", timeout=2) as response:
+            return bool(response.status == 200)
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return False

@@ -1,0 +1,158 @@
+"""qmetl's own start of Prefect's temporary API server (pipeline.prefect_server, flows.prefect_api)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from pipeline import prefect_server
+from tests.conftest import ROOT
+
+DOCX = "xiangcheng_2017_district.docx"
+
+
+@pytest.fixture
+def own_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No Prefect server configured, and no temporary server of this process carried into or out of the test."""
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    previous = prefect_server._server
+    monkeypatch.setattr(prefect_server, "_server", None)
+    yield
+    prefect_server.discard()
+    prefect_server._server = previous
+
+
+@pytest.mark.parametrize(("argv", "environ", "expected"), [
+    (["/venv/bin/qmetl", "run", "--raw", "in"], {}, True),
+    (["flows.py", "run"], {"PREFECT_API_URL": ""}, True),
+    (["/venv/bin/qmetl", "run", "--raw", "in"], {"PREFECT_API_URL": "http://127.0.0.1:4200/api"}, False),
+    (["/venv/bin/qmetl", "run", "--help"], {}, False),
+    (["/venv/bin/qmetl", "export", "--db", "x"], {}, False),
+    (["/venv/bin/qmetl"], {}, False),
+    (["/venv/bin/pytest", "run"], {}, False),
+])
+def test_only_a_run_without_a_configured_server_starts_one_early(argv: list[str], environ: dict[str, str],
+                                                                  expected: bool) -> None:
+    assert prefect_server.wanted(argv, environ) is expected
+
+
+@pytest.mark.slow
+def test_a_flow_runs_against_the_temporary_server_and_restores_the_settings(
+        own_server: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    from prefect.settings import get_current_settings
+
+    from flows import prefect_api
+
+    monkeypatch.setenv("PREFECT_API_URL", "")  # set but empty, as `PREFECT_API_URL= qmetl run` leaves it
+    real_spawn, spawned = prefect_server.spawn, []
+
+    def lose_the_first_port(port: int) -> prefect_server.TemporaryServer:
+        """The first server exits as uvicorn does when another process took its port."""
+        spawned.append(port)
+        if len(spawned) == 1:
+            code = f"import sys; sys.exit({prefect_server.UVICORN_PORT_IN_USE})"
+            return prefect_server.TemporaryServer(subprocess.Popen([sys.executable, "-c", code]), port)
+        return real_spawn(port)
+
+    monkeypatch.setattr(prefect_server, "spawn", lose_the_first_port)
+    with prefect_api():
+        url = get_current_settings().api.url
+        assert url == prefect_server.server().api_url and prefect_server.healthy(url)
+    assert len(spawned) == 2, "restarted on another port"
+    assert os.environ["PREFECT_API_URL"] == "" and not get_current_settings().api.url
+
+
+def test_a_server_that_cannot_start_fails_the_run_with_a_clear_error(
+        own_server: None, monkeypatch: pytest.MonkeyPatch, raw_dir: Path, tmp_path: Path) -> None:
+    from flows import app
+
+    def broken(port: int) -> prefect_server.TemporaryServer:
+        code = "import sys; sys.exit('no module named uvicorn')"
+        return prefect_server.TemporaryServer(subprocess.Popen([sys.executable, "-c", code]), port)
+
+    monkeypatch.setattr(prefect_server, "spawn", broken)
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    shutil.copy2(raw_dir / DOCX, inbox / DOCX)
+    result = CliRunner().invoke(app, ["run", "--raw", str(inbox), "--db", f"sqlite:///{tmp_path / 'qm.db'}"])
+    assert result.exit_code == 2, result.output
+    assert "temporary API server" in result.output and "exited with status 1" in result.output
+    assert "PREFECT_API_URL" in result.output, "says what to do instead"
+
+
+def test_a_silent_server_times_out(own_server: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    def silent(port: int) -> prefect_server.TemporaryServer:
+        return prefect_server.TemporaryServer(subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"]),
+                                              port)
+
+    monkeypatch.setattr(prefect_server, "spawn", silent)
+    started = time.monotonic()
+    with pytest.raises(prefect_server.ServerError, match="did not answer within 1 s"):
+        prefect_server.ready(timeout=1)
+    assert time.monotonic() - started < 10
+    process = prefect_server.server().process
+    prefect_server.discard()
+    assert process.wait(timeout=10) is not None, "stopped"
+
+
+# The command line, as a user runs it: `qmetl run` in a fresh interpreter, the server started at import.
+ENTRY = """
+import json, sys
+sys.argv = ["qmetl", "run", *sys.argv[1:]]
+import flows
+early = flows.prefect_server._server
+try:
+    flows.cli()
+except SystemExit as exc:
+    code = exc.code
+print(json.dumps({"code": code, "early_pid": early and early.process.pid,
+                  "prefects_own_server": "prefect.server.api.server" in sys.modules}))
+"""
+
+
+def _qmetl_run(*args: str) -> dict[str, object]:
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    done = subprocess.run([sys.executable, "-c", ENTRY, *args], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return {**json.loads(done.stdout.splitlines()[-1]), "output": done.stdout}
+
+
+def _gone(pid: int, within: float = 30) -> bool:
+    """The process has exited (a zombie left to an init that does not reap counts as exited)."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().split(") ")[-1][:1]
+        except FileNotFoundError:
+            return True
+        if state == "Z":
+            return True
+        time.sleep(0.2)
+    return False
+
+
+@pytest.mark.slow
+def test_qmetl_run_uses_the_server_it_started_early_and_stops_it(raw_dir: Path, tmp_path: Path) -> None:
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    shutil.copy2(raw_dir / DOCX, inbox / DOCX)
+    args = ("--raw", str(inbox), "--db", f"sqlite:///{tmp_path / 'qm.db'}", "--log-level", "WARNING")
+    first = _qmetl_run(*args)
+    assert first["code"] == 0 and "1 loaded" in str(first["output"])
+    assert first["early_pid"], "started before the imports"
+    assert first["prefects_own_server"] is False, "the flow never fell back to Prefect's own temporary server"
+    assert _gone(int(str(first["early_pid"]))), "stopped at exit"
+
+    again = _qmetl_run(*args)  # nothing to do: no flow, and the early server is stopped unused
+    assert again["code"] == 0 and "1 skipped" in str(again["output"])
+    assert _gone(int(str(again["early_pid"])))
