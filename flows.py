@@ -42,7 +42,9 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.context import refresh_global_settings_context
+from prefect.events.worker import EventsWorker
 from prefect.futures import PrefectFuture
+from prefect.logging.handlers import APILogWorker
 from prefect.results import ResultStore, get_result_store
 from prefect.schedules import Cron
 from prefect.settings import get_current_settings
@@ -259,6 +261,7 @@ def prefect_api() -> Iterator[None]:
     try:
         yield
     finally:
+        _drain_workers()
         if before is None:
             del os.environ["PREFECT_API_URL"]
         else:
@@ -277,6 +280,14 @@ def _settled_run(settings: Settings, sources: list[str] | None, since: str | Non
     if summary is not None:
         logging.getLogger("qmetl").info("every file is unchanged since the last run: recorded without a flow run")
     return summary
+
+
+def _drain_workers(timeout: float = 30) -> None:
+    """Deliver the run's logs and events (task runs are recorded from events) to the server they
+    were meant for, and retire the workers sending them: a worker keeps the API it started with,
+    so a later flow in this process against another server gets new ones (as Prefect's test harness does)."""
+    APILogWorker.drain_all(timeout=timeout)
+    EventsWorker.drain_all(timeout=timeout)
 
 
 def build_deployment(settings: Settings, sources: list[str] | None = None) -> Any:

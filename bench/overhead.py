@@ -12,7 +12,7 @@ stage functions (the per-file timings). Wall time minus stage time is what the f
 the same work (start-up, orchestration, shut-down); minus the loop's own, over the loop's wall time,
 it is Prefect's cost ("prefect_cost"), free of the VM's speed swings on the stage code itself.
 
-    python bench/overhead.py DIR [--rounds 2]
+    python bench/overhead.py DIR [--rounds 3]
 """
 
 from __future__ import annotations
@@ -117,7 +117,7 @@ def _outside(r: dict[str, float]) -> float:
     return r["seconds"] - r["stage_seconds"]
 
 
-def measure(gen: Path, rounds: int = 2) -> dict[str, object]:
+def measure(gen: Path, rounds: int = 3) -> dict[str, object]:
     tmp = Path(tempfile.mkdtemp(prefix="qmetl-overhead-"))
     docs = sum(1 for p in gen.iterdir() if p.is_file())
     with prefect_server(tmp / "prefect-home") as api_url:
@@ -136,7 +136,7 @@ def measure(gen: Path, rounds: int = 2) -> dict[str, object]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("gen", type=Path)
-    ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--rounds", type=int, default=3)
     args = ap.parse_args()
     print(json.dumps(measure(args.gen, args.rounds), indent=1))
 

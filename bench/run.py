@@ -96,7 +96,7 @@ def _summary_line(tail: str) -> str:
     return next((ln for ln in tail.splitlines() if ln.startswith("run ")), "")
 
 
-def overhead_part(corpus: Path, docs: int, rounds: int = 2) -> dict[str, object]:
+def overhead_part(corpus: Path, docs: int, rounds: int = 3) -> dict[str, object]:
     from bench.overhead import measure
 
     gen = CACHE / f"gen{docs}"

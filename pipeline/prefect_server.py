@@ -20,6 +20,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -27,7 +28,9 @@ from collections.abc import Mapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
+ENTRY_POINTS = {"qmetl", "flows.py"}  # the programs whose `run` command starts the server early
 UVICORN_PORT_IN_USE = 3  # uvicorn's exit status when it cannot bind (another process took the port)
 SERVER_ENV = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
 
@@ -40,6 +43,14 @@ class ServerError(RuntimeError):
 class TemporaryServer:
     process: subprocess.Popen[bytes]
     port: int
+    log: IO[bytes] | None = None  # the server's stderr; not ours, which it would hold open after we exit
+
+    def errors(self, limit: int = 2000) -> str:
+        """The end of what the server printed (uvicorn logs errors only)."""
+        if self.log is None:
+            return ""
+        self.log.seek(0)
+        return self.log.read().decode("utf-8", "replace").strip()[-limit:]
 
     @property
     def api_url(self) -> str:
@@ -54,15 +65,13 @@ class TemporaryServer:
 _server: TemporaryServer | None = None
 
 
-ENTRY_POINTS = {"qmetl", "flows.py"}
-
-
 def wanted(argv: Sequence[str], environ: Mapping[str, str]) -> bool:
     """Whether this program is ``qmetl run`` (not its help) with no Prefect server configured in the
     environment; a server configured in a Prefect profile is found later (see ``discard``)."""
+    if not argv or Path(argv[0]).name not in ENTRY_POINTS:
+        return False
     args = list(argv[1:])
-    return (Path(argv[0]).name in ENTRY_POINTS if argv else False) and args[:1] == ["run"] \
-        and not {"--help", "-h"} & set(args) and not environ.get("PREFECT_API_URL")
+    return args[:1] == ["run"] and not {"--help", "-h"} & set(args) and not environ.get("PREFECT_API_URL")
 
 
 def prestart(argv: Sequence[str]) -> None:
@@ -96,7 +105,9 @@ atexit.register(discard)  # registered on import, before Prefect's exit hooks, s
 def spawn(port: int) -> TemporaryServer:
     command = [sys.executable, "-m", "uvicorn", "--factory", "prefect.server.api.server:create_app",
                "--host", "127.0.0.1", "--port", str(port), "--log-level", "error", "--lifespan", "on"]
-    return TemporaryServer(subprocess.Popen(command, env={**os.environ, **SERVER_ENV}), port)
+    log = tempfile.TemporaryFile()
+    process = subprocess.Popen(command, env={**os.environ, **SERVER_ENV}, stdout=subprocess.DEVNULL, stderr=log)
+    return TemporaryServer(process, port, log)
 
 
 def free_port() -> int:
@@ -118,8 +129,8 @@ def ready(timeout: float, poll: float = 0.05) -> TemporaryServer:
             continue
         if status is not None:
             raise ServerError(f"Prefect's temporary API server (port {current.port}) exited with status "
-                              f"{status} while starting; its error is printed above. Start one with "
-                              "`prefect server start` and set PREFECT_API_URL to use it instead.")
+                              f"{status} while starting: {current.errors() or 'it printed nothing'}\n"
+                              "Start one with `prefect server start` and set PREFECT_API_URL to use it instead.")
         if healthy(current.api_url):
             return current
         time.sleep(poll)

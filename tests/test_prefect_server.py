@@ -7,11 +7,15 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from prefect import flow, task
+from prefect.events.worker import EventsWorker
+from prefect.logging.handlers import APILogWorker
 from typer.testing import CliRunner
 
 from pipeline import prefect_server
@@ -67,8 +71,39 @@ def test_a_flow_runs_against_the_temporary_server_and_restores_the_settings(
     with prefect_api():
         url = get_current_settings().api.url
         assert url == prefect_server.server().api_url and prefect_server.healthy(url)
+        assert _tiny_flow() == 42
     assert len(spawned) == 2, "restarted on another port"
     assert os.environ["PREFECT_API_URL"] == "" and not get_current_settings().api.url
+    assert "double" in _task_run_names(url), "the run's task runs (recorded from its events) reached the server"
+    assert not [w for w in _senders() if isinstance(w, (EventsWorker, APILogWorker))], \
+        "the log and event workers bound to the server are retired, so a later flow against another gets new ones"
+
+
+@task(name="double")
+def _double(x: int) -> int:
+    return 2 * x
+
+
+@flow(name="tiny")
+def _tiny_flow() -> int:
+    return _double(21)
+
+
+def _senders() -> list[object]:
+    return list(EventsWorker._instances.values())
+
+
+def _task_run_names(api_url: str, wait: float = 20) -> set[str]:
+    """Task run names on the server at ``api_url``; it records them from events, so poll a little."""
+    from prefect.client.orchestration import SyncPrefectClient
+
+    deadline = time.monotonic() + wait
+    with SyncPrefectClient(api_url) as client:
+        while True:
+            names = {r.name.split("-")[0] for r in client.read_task_runs()}
+            if names or time.monotonic() > deadline:
+                return names
+            time.sleep(0.2)
 
 
 def test_a_server_that_cannot_start_fails_the_run_with_a_clear_error(
@@ -76,8 +111,9 @@ def test_a_server_that_cannot_start_fails_the_run_with_a_clear_error(
     from flows import app
 
     def broken(port: int) -> prefect_server.TemporaryServer:
+        log = tempfile.TemporaryFile()
         code = "import sys; sys.exit('no module named uvicorn')"
-        return prefect_server.TemporaryServer(subprocess.Popen([sys.executable, "-c", code]), port)
+        return prefect_server.TemporaryServer(subprocess.Popen([sys.executable, "-c", code], stderr=log), port, log)
 
     monkeypatch.setattr(prefect_server, "spawn", broken)
     inbox = tmp_path / "in"
@@ -86,6 +122,7 @@ def test_a_server_that_cannot_start_fails_the_run_with_a_clear_error(
     result = CliRunner().invoke(app, ["run", "--raw", str(inbox), "--db", f"sqlite:///{tmp_path / 'qm.db'}"])
     assert result.exit_code == 2, result.output
     assert "temporary API server" in result.output and "exited with status 1" in result.output
+    assert "no module named uvicorn" in result.output, "with the server's own error"
     assert "PREFECT_API_URL" in result.output, "says what to do instead"
 
 
