@@ -32,7 +32,6 @@ import logging
 import time
 from collections import deque
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, cast
@@ -41,10 +40,7 @@ import typer
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.context import refresh_global_settings_context
-from prefect.events.worker import EventsWorker
 from prefect.futures import PrefectFuture
-from prefect.logging.handlers import APILogWorker
 from prefect.results import ResultStore, get_result_store
 from prefect.schedules import Cron
 from prefect.settings import get_current_settings
@@ -241,32 +237,8 @@ def _publish(summary: RunSummary, outcomes: list[FileOutcome]) -> None:
 def run_ingest(settings: Settings, sources: list[str] | None = None, since: str | None = None,
                list_file: str | None = None) -> RunSummary:
     """Run the ingest flow once: against the configured Prefect server, else a temporary one."""
-    with prefect_api():
+    with prefect_server.api():
         return ingest(sources=sources, settings=settings.as_dict(), since=since, list_file=list_file)
-
-
-@contextmanager
-def prefect_api() -> Iterator[None]:
-    """The configured Prefect server (PREFECT_API_URL), else this process's temporary server
-    (pipeline.prefect_server, perhaps started early by the entry point) as the process's API
-    while the block runs; Prefect's client, log and event workers all read it from there."""
-    if get_current_settings().api.url:
-        prefect_server.discard()
-        yield
-        return
-    url = prefect_server.ready(get_current_settings().server.ephemeral.startup_timeout_seconds).api_url
-    before = os.environ.get("PREFECT_API_URL")
-    os.environ["PREFECT_API_URL"] = url
-    refresh_global_settings_context()
-    try:
-        yield
-    finally:
-        _drain_workers()
-        if before is None:
-            del os.environ["PREFECT_API_URL"]
-        else:
-            os.environ["PREFECT_API_URL"] = before
-        refresh_global_settings_context()
 
 
 def _settled_run(settings: Settings, sources: list[str] | None, since: str | None,
@@ -280,14 +252,6 @@ def _settled_run(settings: Settings, sources: list[str] | None, since: str | Non
     if summary is not None:
         logging.getLogger("qmetl").info("every file is unchanged since the last run: recorded without a flow run")
     return summary
-
-
-def _drain_workers(timeout: float = 30) -> None:
-    """Deliver the run's logs and events (task runs are recorded from events) to the server they
-    were meant for, and retire the workers sending them: a worker keeps the API it started with,
-    so a later flow in this process against another server gets new ones (as Prefect's test harness does)."""
-    APILogWorker.drain_all(timeout=timeout)
-    EventsWorker.drain_all(timeout=timeout)
 
 
 def build_deployment(settings: Settings, sources: list[str] | None = None) -> Any:

@@ -9,7 +9,8 @@ line says a run may need it, so the server's start-up runs on another core besid
 imports and file checks. The flow then talks to it as to any configured server. At exit the server
 is asked to stop and left to finish on its own.
 
-No Prefect import here: the entry point calls ``prestart`` before anything heavy is imported.
+No Prefect import at module level: the entry point calls ``prestart`` before anything heavy is
+imported; ``api``, which runs once Prefect is loaded, imports what it uses.
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Mapping, Sequence
-from contextlib import closing
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -63,6 +64,44 @@ class TemporaryServer:
 
 
 _server: TemporaryServer | None = None
+
+
+@contextmanager
+def api() -> Iterator[None]:
+    """The configured Prefect server (PREFECT_API_URL), else this process's temporary server as the
+    process's API while the block runs: in the environment and Prefect's global settings, where its
+    client and its log and event workers (other threads) all read it."""
+    from prefect.context import refresh_global_settings_context
+    from prefect.settings import get_current_settings
+
+    if get_current_settings().api.url:
+        discard()
+        yield
+        return
+    url = ready(get_current_settings().server.ephemeral.startup_timeout_seconds).api_url
+    before = os.environ.get("PREFECT_API_URL")
+    os.environ["PREFECT_API_URL"] = url
+    refresh_global_settings_context()
+    try:
+        yield
+    finally:
+        drain_workers()
+        if before is None:
+            del os.environ["PREFECT_API_URL"]
+        else:
+            os.environ["PREFECT_API_URL"] = before
+        refresh_global_settings_context()
+
+
+def drain_workers(timeout: float = 30) -> None:
+    """Deliver the run's logs and events (task runs are recorded from events) to the server they
+    were meant for, and retire the workers sending them: a worker keeps the API it started with,
+    so a later flow in this process against another server gets new ones (as Prefect's test harness does)."""
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    APILogWorker.drain_all(timeout=timeout)
+    EventsWorker.drain_all(timeout=timeout)
 
 
 def wanted(argv: Sequence[str], environ: Mapping[str, str]) -> bool:

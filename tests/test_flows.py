@@ -158,6 +158,7 @@ def test_progress_without_a_terminal_logs_one_line_per_file() -> None:
 def test_a_rerun_with_nothing_to_do_is_recorded_without_starting_a_flow(raw_dir: Path, tmp_path: Path,
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     import flows
+    import pipeline.run
     from loaders.runs import file_states
     from pipeline.run import run_batch, settled_run
 
@@ -166,7 +167,17 @@ def test_a_rerun_with_nothing_to_do_is_recorded_without_starting_a_flow(raw_dir:
     for name in (DOCX, "cmqa_2020_industry.docx"):
         shutil.copy2(raw_dir / name, inbox / name)
     settings = Settings(db=f"sqlite:///{tmp_path / 'qm.db'}", quarantine=str(tmp_path / "q"))
+    looked_up: list[int] = []
+    look_up = pipeline.run.look_up
+
+    def counted(files: list[Path], s: Settings) -> object:
+        looked_up.append(len(files))
+        return look_up(files, s)
+
+    monkeypatch.setattr(pipeline.run, "SETTLED_CHUNK", 1)
+    monkeypatch.setattr(pipeline.run, "look_up", counted)
     assert settled_run(settings, [str(inbox)]) is None, "new files need work"
+    assert looked_up == [1], "given up at the first chunk that holds a new file"
     assert run_batch(settings, [str(inbox)]).loaded == 2
     runs = len(runs_of(settings))
     settled = settled_run(settings, [str(inbox)])

@@ -1,4 +1,4 @@
-"""qmetl's own start of Prefect's temporary API server (pipeline.prefect_server, flows.prefect_api)."""
+"""qmetl's own start of Prefect's temporary API server (pipeline.prefect_server)."""
 
 from __future__ import annotations
 
@@ -54,8 +54,6 @@ def test_a_flow_runs_against_the_temporary_server_and_restores_the_settings(
         own_server: None, monkeypatch: pytest.MonkeyPatch) -> None:
     from prefect.settings import get_current_settings
 
-    from flows import prefect_api
-
     monkeypatch.setenv("PREFECT_API_URL", "")  # set but empty, as `PREFECT_API_URL= qmetl run` leaves it
     real_spawn, spawned = prefect_server.spawn, []
 
@@ -68,7 +66,7 @@ def test_a_flow_runs_against_the_temporary_server_and_restores_the_settings(
         return real_spawn(port)
 
     monkeypatch.setattr(prefect_server, "spawn", lose_the_first_port)
-    with prefect_api():
+    with prefect_server.api():
         url = get_current_settings().api.url
         assert url == prefect_server.server().api_url and prefect_server.healthy(url)
         assert _tiny_flow() == 42
