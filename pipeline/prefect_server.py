@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import IO
 
 ENTRY_POINTS = {"qmetl", "flows.py"}  # the programs whose `run` command starts the server early
+FALSE = {"0", "false", "no", "off"}  # how a Prefect setting in the environment says no
 UVICORN_PORT_IN_USE = 3  # uvicorn's exit status when it cannot bind (another process took the port)
 SERVER_ENV = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
 
@@ -74,11 +75,12 @@ def api() -> Iterator[None]:
     from prefect.context import refresh_global_settings_context
     from prefect.settings import get_current_settings
 
-    if get_current_settings().api.url:
-        discard()
+    settings = get_current_settings()
+    if settings.api.url or not settings.server.ephemeral.enabled:
+        discard()  # a configured server, or none wanted (Prefect then says what to configure)
         yield
         return
-    url = ready(get_current_settings().server.ephemeral.startup_timeout_seconds).api_url
+    url = ready(settings.server.ephemeral.startup_timeout_seconds).api_url
     before = os.environ.get("PREFECT_API_URL")
     os.environ["PREFECT_API_URL"] = url
     refresh_global_settings_context()
@@ -106,11 +108,14 @@ def drain_workers(timeout: float = 30) -> None:
 
 def wanted(argv: Sequence[str], environ: Mapping[str, str]) -> bool:
     """Whether this program is ``qmetl run`` (not its help) with no Prefect server configured in the
-    environment; a server configured in a Prefect profile is found later (see ``discard``)."""
+    environment and temporary servers allowed there; what a Prefect profile says is read later,
+    once Prefect is loaded (see ``api``)."""
     if not argv or Path(argv[0]).name not in ENTRY_POINTS:
         return False
     args = list(argv[1:])
-    return args[:1] == ["run"] and not {"--help", "-h"} & set(args) and not environ.get("PREFECT_API_URL")
+    ephemeral = environ.get("PREFECT_SERVER_ALLOW_EPHEMERAL_MODE", environ.get("PREFECT_SERVER_EPHEMERAL_ENABLED"))
+    return (args[:1] == ["run"] and not {"--help", "-h"} & set(args) and not environ.get("PREFECT_API_URL")
+            and (ephemeral or "true").lower() not in FALSE)
 
 
 def prestart(argv: Sequence[str]) -> None:

@@ -40,6 +40,9 @@ def own_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     (["flows.py", "run"], {"PREFECT_API_URL": ""}, True),
     (["/venv/bin/qmetl", "run", "--raw", "in"], {"PREFECT_API_URL": "http://127.0.0.1:4200/api"}, False),
     (["/venv/bin/qmetl", "run", "--help"], {}, False),
+    (["/venv/bin/qmetl", "run"], {"PREFECT_SERVER_ALLOW_EPHEMERAL_MODE": "false"}, False),
+    (["/venv/bin/qmetl", "run"], {"PREFECT_SERVER_EPHEMERAL_ENABLED": "0"}, False),
+    (["/venv/bin/qmetl", "run"], {"PREFECT_SERVER_ALLOW_EPHEMERAL_MODE": "true"}, True),
     (["/venv/bin/qmetl", "export", "--db", "x"], {}, False),
     (["/venv/bin/qmetl"], {}, False),
     (["/venv/bin/pytest", "run"], {}, False),
@@ -102,6 +105,13 @@ def _task_run_names(api_url: str, wait: float = 20) -> set[str]:
             if names or time.monotonic() > deadline:
                 return names
             time.sleep(0.2)
+
+
+def test_no_server_is_started_where_prefect_settings_forbid_temporary_ones(own_server: None) -> None:
+    from prefect.settings import PREFECT_SERVER_EPHEMERAL_ENABLED, get_current_settings, temporary_settings
+
+    with temporary_settings(updates={PREFECT_SERVER_EPHEMERAL_ENABLED: False}), prefect_server.api():
+        assert prefect_server._server is None and not get_current_settings().api.url
 
 
 def test_a_server_that_cannot_start_fails_the_run_with_a_clear_error(
