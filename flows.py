@@ -193,6 +193,7 @@ def _analysed(cfg: Settings, runner: TaskRunner[Any], batches: list[Batch], fing
     next one, so at most ``_window`` batches are in flight while it loads the last."""
     labels = [_label(i, len(batches), b) for i, b in enumerate(batches, 1)]
     pending: deque[tuple[int, PrefectFuture[Any]]] = deque()
+    window = _window(cfg)
 
     def ready() -> tuple[str, list[Analysis]]:
         j, future = pending.popleft()
@@ -201,7 +202,7 @@ def _analysed(cfg: Settings, runner: TaskRunner[Any], batches: list[Batch], fing
     for i, batch in enumerate(batches):
         params = {"files": batch, "label": labels[i], "settings": cfg.as_dict(), "fingerprint": fingerprint}
         pending.append((i, runner.submit(analyze_batch, params)))
-        if len(pending) >= _window(cfg):
+        if len(pending) >= window:
             yield ready()
     while pending:
         yield ready()

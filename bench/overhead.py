@@ -20,36 +20,29 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
 from sqlalchemy import create_engine, text
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.measure import PY, qmetl, run_child  # noqa: E402
+from pipeline.prefect_server import free_port, healthy  # noqa: E402
 
 QUIET = {"PREFECT_LOGGING_LEVEL": "WARNING", "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
-
-
-def _free_port() -> int:
-    with closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @contextmanager
 def prefect_server(home: Path, timeout: float = 180.0) -> Iterator[str]:
     """A ``prefect server start`` on a free port with its own PREFECT_HOME; yields its API URL."""
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, **QUIET, "PREFECT_HOME": str(home), "PREFECT_UI_ENABLED": "false"}
     env.pop("PREFECT_API_URL", None)
     proc = subprocess.Popen([PY, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)],
@@ -71,11 +64,8 @@ def _wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout: float) -> No
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"prefect server start exited with {proc.returncode}")
-        try:
-            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
+        if healthy(url):
+            return
         time.sleep(0.5)
     raise RuntimeError(f"prefect server at {url} not healthy after {timeout:.0f} s")
 

@@ -34,6 +34,7 @@ from typing import IO
 ENTRY_POINTS = {"qmetl", "flows.py"}  # the programs whose `run` command starts the server early
 FALSE = {"0", "false", "no", "off"}  # how a Prefect setting in the environment says no
 UVICORN_PORT_IN_USE = 3  # uvicorn's exit status when it cannot bind (another process took the port)
+INSTEAD = "Start one with `prefect server start` and set PREFECT_API_URL to use it instead."
 SERVER_ENV = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
 
 
@@ -173,14 +174,12 @@ def ready(timeout: float, poll: float = 0.05) -> TemporaryServer:
             continue
         if status is not None:
             raise ServerError(f"Prefect's temporary API server (port {current.port}) exited with status "
-                              f"{status} while starting: {current.errors() or 'it printed nothing'}\n"
-                              "Start one with `prefect server start` and set PREFECT_API_URL to use it instead.")
+                              f"{status} while starting: {current.errors() or 'it printed nothing'}\n{INSTEAD}")
         if healthy(current.api_url):
             return current
         time.sleep(poll)
     raise ServerError(f"Prefect's temporary API server (port {current.port}) did not answer within "
-                      f"{timeout:.0f} s (PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS); start one with "
-                      "`prefect server start` and set PREFECT_API_URL to use it instead.")
+                      f"{timeout:.0f} s (PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS).\n{INSTEAD}")
 
 
 def healthy(api_url: str) -> bool:
