@@ -12,7 +12,6 @@ import hashlib
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,9 @@ from sqlalchemy.engine import make_url
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 _upgrade_lock = threading.Lock()
+ENGINES_KEPT = 8  # engines kept open per process (a test session opens hundreds of stores)
+_engines: dict[str, Engine] = {}  # by URL, oldest first
+_engines_lock = threading.Lock()
 _MIGRATION_LOCK_KEY = 0x716D65746C  # "qmetl": pg_advisory_xact_lock key for migrations
 
 
@@ -41,9 +43,29 @@ def _sqlite_begin(conn: Connection) -> None:
     conn.exec_driver_sql(f"BEGIN {mode}")
 
 
-@lru_cache(maxsize=8)
 def get_engine(url: str) -> Engine:
     """One engine per URL and process (tasks receive the URL, never an engine)."""
+    with _engines_lock:
+        engine = _engines.pop(url, None) or _new_engine(url)
+        _engines[url] = engine  # the newest again
+        oldest = [_engines.pop(u) for u in list(_engines)[:-ENGINES_KEPT]]
+    for stale in oldest:
+        stale.dispose()  # its pooled connections; still usable by whoever holds it
+    return engine
+
+
+def close_engines() -> None:
+    """Close every engine's pooled connections; the next ``get_engine`` opens anew. At exit: the last
+    connection to close folds SQLite's write-ahead log back into the database file, so the file alone
+    holds every row (a copy of it without its ``-wal`` file would otherwise miss the latest run)."""
+    with _engines_lock:
+        engines = list(_engines.values())
+        _engines.clear()
+    for engine in engines:
+        engine.dispose()
+
+
+def _new_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":

@@ -25,7 +25,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,24 +69,30 @@ _server: TemporaryServer | None = None
 
 
 @contextmanager
-def api() -> Iterator[None]:
+def api(meanwhile: Callable[[], object] | None = None) -> Iterator[None]:
     """The configured Prefect server (PREFECT_API_URL), else this process's temporary server as the
     process's API while the block runs: in the environment and Prefect's global settings, where its
-    client and its log and event workers (other threads) all read it."""
+    client and its log and event workers (other threads) all read it. ``meanwhile``, work the block
+    would do anyway, is done first when there is a temporary server to wait for. Flow runs send no
+    heartbeats to a temporary server: nothing watches them on a server that stops with the process,
+    and Prefect's heartbeat thread, which sleeps in whole seconds, held each flow's end 0.3-1 s."""
     from prefect.context import refresh_global_settings_context
-    from prefect.settings import get_current_settings
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, get_current_settings, temporary_settings
 
     settings = get_current_settings()
     if settings.api.url or not settings.server.ephemeral.enabled:
         discard()  # a configured server, or none wanted (Prefect then says what to configure)
         yield
         return
+    if meanwhile is not None:
+        meanwhile()
     url = ready(settings.server.ephemeral.startup_timeout_seconds).api_url
     before = os.environ.get("PREFECT_API_URL")
     os.environ["PREFECT_API_URL"] = url
     refresh_global_settings_context()
     try:
-        yield
+        with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+            yield
     finally:
         drain_workers()
         if before is None:

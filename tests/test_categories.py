@@ -255,3 +255,15 @@ def test_explain_shows_the_cues(capsys: pytest.CaptureFixture[str]) -> None:
     explain("组织首届质量奖颁奖", "质量宣传", None)
     out = capsys.readouterr().out
     assert out.startswith("recognition (classifier); label → publicity") and "颁奖→recognition" in out
+
+
+def test_warming_up_builds_the_tokenizer_the_first_activity_uses() -> None:
+    import normalizers
+
+    tokenizer.cache_clear()
+    normalizers.warm_up()
+    built = tokenizer.cache_info()
+    assert built.currsize == 1
+    categorize("质量宣传", "开展质量宣传咨询活动")
+    after = tokenizer.cache_info()
+    assert after.misses == built.misses and after.hits > built.hits, "classification found it built"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -69,12 +70,16 @@ def test_a_flow_runs_against_the_temporary_server_and_restores_the_settings(
         return real_spawn(port)
 
     monkeypatch.setattr(prefect_server, "spawn", lose_the_first_port)
-    with prefect_server.api():
+    meanwhile: list[str | None] = []
+    with prefect_server.api(meanwhile=lambda: meanwhile.append(get_current_settings().api.url)):
         url = get_current_settings().api.url
         assert url == prefect_server.server().api_url and prefect_server.healthy(url)
+        assert get_current_settings().flows.heartbeat_frequency is None, "no heartbeats to a temporary server"
         assert _tiny_flow() == 42
+    assert meanwhile == [None], "the work given is done once, before the server is waited for and set"
     assert len(spawned) == 2, "restarted on another port"
     assert os.environ["PREFECT_API_URL"] == "" and not get_current_settings().api.url
+    assert get_current_settings().flows.heartbeat_frequency, "heartbeats as configured again"
     assert "double" in _task_run_names(url), "the run's task runs (recorded from its events) reached the server"
     assert not [w for w in _senders() if isinstance(w, (EventsWorker, APILogWorker))], \
         "the log and event workers bound to the server are retired, so a later flow against another gets new ones"
@@ -110,8 +115,11 @@ def _task_run_names(api_url: str, wait: float = 20) -> set[str]:
 def test_no_server_is_started_where_prefect_settings_forbid_temporary_ones(own_server: None) -> None:
     from prefect.settings import PREFECT_SERVER_EPHEMERAL_ENABLED, get_current_settings, temporary_settings
 
-    with temporary_settings(updates={PREFECT_SERVER_EPHEMERAL_ENABLED: False}), prefect_server.api():
+    meanwhile: list[int] = []
+    with (temporary_settings(updates={PREFECT_SERVER_EPHEMERAL_ENABLED: False}),
+          prefect_server.api(meanwhile=lambda: meanwhile.append(1))):
         assert prefect_server._server is None and not get_current_settings().api.url
+    assert not meanwhile, "no server to wait for: the work is left to when it is needed"
 
 
 def test_a_server_that_cannot_start_fails_the_run_with_a_clear_error(
@@ -172,6 +180,15 @@ def _qmetl_run(*args: str) -> dict[str, object]:
     return {**json.loads(done.stdout.splitlines()[-1]), "output": done.stdout}
 
 
+def _documents(db: Path) -> int:
+    """Documents in a copy of the SQLite file alone (without any -wal or -shm file beside it)."""
+    copy = db.parent / "copy" / db.name
+    copy.parent.mkdir()
+    shutil.copy2(db, copy)
+    with sqlite3.connect(copy) as conn:
+        return int(conn.execute("SELECT count(*) FROM documents").fetchone()[0])
+
+
 def _gone(pid: int, within: float = 30) -> bool:
     """The process has exited (a zombie left to an init that does not reap counts as exited)."""
     deadline = time.monotonic() + within
@@ -197,6 +214,8 @@ def test_qmetl_run_uses_the_server_it_started_early_and_stops_it(raw_dir: Path, 
     assert first["early_pid"], "started before the imports"
     assert first["prefects_own_server"] is False, "the flow never fell back to Prefect's own temporary server"
     assert _gone(int(str(first["early_pid"]))), "stopped at exit"
+    assert not (tmp_path / "qm.db-wal").exists(), "the store's write-ahead log folded into the file at exit"
+    assert _documents(tmp_path / "qm.db") == 1, "the database file alone holds the run"
 
     again = _qmetl_run(*args)  # nothing to do: no flow, and the early server is stopped unused
     assert again["code"] == 0 and "1 skipped" in str(again["output"])

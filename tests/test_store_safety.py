@@ -15,9 +15,18 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import QueuePool
 from typer.testing import CliRunner
 
-from loaders.db import alembic_config, current_revision, downgrade, get_engine, upgrade
+from loaders.db import (
+    ENGINES_KEPT,
+    alembic_config,
+    close_engines,
+    current_revision,
+    downgrade,
+    get_engine,
+    upgrade,
+)
 from loaders.digest import table_digests
 from loaders.export import export_jsonl
 from loaders.models import ActivityRow, Base, Document, Organization, SourceFile
@@ -120,6 +129,39 @@ def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(sqlite_url: st
         pragmas = {p: conn.exec_driver_sql(f"PRAGMA {p}").scalar() for p in ("journal_mode", "busy_timeout",
                                                                              "foreign_keys")}
     assert pragmas == {"journal_mode": "wal", "busy_timeout": 60000, "foreign_keys": 1}
+
+
+def test_closing_the_engines_folds_the_write_ahead_log_into_the_file(sqlite_url: str, tmp_path: Path) -> None:
+    upgrade(sqlite_url)
+    with get_engine(sqlite_url).begin() as conn:
+        conn.exec_driver_sql("INSERT INTO categories (code, name_zh, description) VALUES ('x', '甲', 'a test row')")
+    wal = tmp_path / "store.db-wal"
+    assert wal.exists(), "a pooled connection keeps the log beside the file"
+    close_engines()
+    assert not wal.exists()
+    alone = tmp_path / "alone" / "store.db"
+    alone.parent.mkdir()
+    shutil.copy2(tmp_path / "store.db", alone)
+    with get_engine(f"sqlite:///{alone}").connect() as conn:
+        assert conn.exec_driver_sql("SELECT name_zh FROM categories WHERE code = 'x'").scalar() == "甲"
+    with get_engine(sqlite_url).connect() as conn:  # opened anew after the close
+        assert conn.exec_driver_sql("SELECT count(*) FROM categories WHERE code = 'x'").scalar() == 1
+
+
+def test_one_engine_per_url_and_only_the_newest_kept_open(tmp_path: Path) -> None:
+    urls = [f"sqlite:///{tmp_path / f'{i}.db'}" for i in range(ENGINES_KEPT + 1)]
+    first = get_engine(urls[0])
+    assert get_engine(urls[0]) is first
+    with first.connect() as conn:
+        conn.exec_driver_sql("SELECT 1")
+    pool = first.pool
+    assert isinstance(pool, QueuePool) and pool.checkedin() == 1
+    for url in urls[1:]:
+        get_engine(url)
+    assert pool.checkedin() == 0, "the oldest engine's connections are closed"
+    assert get_engine(urls[0]) is not first, "and a new engine made when it is asked for again"
+    with first.connect() as conn:  # whoever still holds it can go on using it
+        assert conn.exec_driver_sql("SELECT 1").scalar() == 1
 
 
 def test_migrating_down_and_up_keeps_every_row(raw_dir: Path, store_url: str, tmp_path: Path) -> None:

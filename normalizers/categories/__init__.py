@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import hashlib
 
-from normalizers.categories.lexicon import DATA_FILE, Lexicon, load_lexicon
+from normalizers.categories.lexicon import DATA_FILE, Lexicon, load_lexicon, tokenizer
 from normalizers.categories.scorer import Decision, score
 
-__all__ = ["CATEGORIES", "Decision", "categorize", "category_table", "classify", "data_hash", "load_lexicon"]
+__all__ = ["CATEGORIES", "Decision", "categorize", "category_table", "classify", "data_hash", "load_lexicon", "warm_up"]
 
 CATEGORIES: dict[str, str] = {code: zh for code, (zh, _) in load_lexicon().names.items()}
 
@@ -26,6 +26,12 @@ def categorize(label: str | None, content: str | None, project: str | None = Non
     """(category code, method) with method one of label_map / classifier / default."""
     decision = classify(label, content, project)
     return decision.code, decision.method
+
+
+def warm_up() -> None:
+    """Build the jieba tokenizer with the domain dictionary now (~0.7 s, once a process) rather than
+    at the first activity."""
+    tokenizer(load_lexicon())
 
 
 def category_table() -> dict[str, tuple[str, str]]:
