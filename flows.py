@@ -41,7 +41,6 @@ from typing import Any, cast
 
 import typer
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
 from prefect.results import ResultStore, get_result_store
@@ -59,14 +58,8 @@ from pipeline.cli import DbOption, app, console
 from pipeline.config import ConfigError, Settings, absolute_paths, load_settings
 from pipeline.discover import modified_since, parse_since, read_list_file
 from pipeline.process import FileOutcome, triage
-from pipeline.report import (
-    RunProgress,
-    RunSummary,
-    file_rows,
-    organization_count,
-    render_markdown,
-    render_text,
-)
+from pipeline.publish import run_finished, run_started
+from pipeline.report import RunProgress, RunSummary, organization_count, render_text
 from pipeline.run import finish, prepare, settled_run
 from schemas import ErrorKind
 
@@ -82,7 +75,9 @@ def analyze_batch(files: Batch, label: str, settings: dict[str, Any], fingerprin
     file to this run's process pool). With ``fingerprint`` (caching on) each file's analysis is cached
     on its own key, so a batch of a changed folder reuses the files that did not change."""
     cfg = Settings(**settings)
-    store = get_result_store() if fingerprint else None
+    # not kept in memory: Prefect's in-memory cache of results (1,000 records, shared by the run's
+    # tasks) held every analysis written or read to the end of the run, for each full GC to scan
+    store = get_result_store().model_copy(update={"cache_result_in_memory": False}) if fingerprint else None
     return [_analysis(path, sha, cfg, store, fingerprint) for path, sha in files]
 
 
@@ -156,6 +151,7 @@ def ingest(sources: list[str] | None = None, settings: dict[str, Any] | None = N
     load_id, files = prepare(cfg, roots)
     fresh, older = modified_since(files, parse_since(since) if since else None)
     orgs_before = organization_count(get_engine(cfg.db))
+    run_started(load_id, len(files), roots)  # before any task: see pipeline.publish
     logger.info("run %s: %d files (%d modified since %s) into %s", load_id, len(files), len(fresh),
                 since or "ever", cfg.db)
     outcomes = [skipped(f) for f in older]
@@ -167,7 +163,7 @@ def ingest(sources: list[str] | None = None, settings: dict[str, Any] | None = N
             progress.advance(outcome)
     outcomes.sort(key=lambda o: o.path)
     summary = finish(cfg, load_id, roots, outcomes, time.perf_counter() - started, orgs_before)
-    _publish(summary, outcomes)
+    run_finished(summary, outcomes)
     logger.info(render_text(summary).splitlines()[0])
     return summary
 
@@ -230,15 +226,6 @@ def _results(future: PrefectFuture[Any], batch: Batch, logger: Any) -> list[Anal
     if not isinstance(result, list) or not all(isinstance(a, Analysis) for a in result):
         raise TypeError(f"analysis batch from {batch[0][0]} returned {type(result).__name__}, expected Analyses")
     return result
-
-
-def _publish(summary: RunSummary, outcomes: list[FileOutcome]) -> None:
-    """The run's Prefect artifacts: a markdown summary and a table of files."""
-    create_markdown_artifact(render_markdown(summary), key="qmetl-run-summary",
-                             description=f"qmetl run {summary.load_id}")
-    if outcomes:
-        create_table_artifact(file_rows(outcomes), key="qmetl-run-files",
-                              description=f"files of qmetl run {summary.load_id}")
 
 
 def run_ingest(settings: Settings, sources: list[str] | None = None, since: str | None = None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -70,6 +71,28 @@ def test_second_run_processes_exactly_the_new_notice(raw_dir: Path, tmp_path: Pa
     assert any(f"qmetl run {second.load_id}" in s and "| 3 | 1 | 2 | 0 |" in s for s in summaries), summaries
     tables = _artifacts("qmetl-run-files")
     assert any(SMALL[2] in t and "skipped" in t for t in tables), tables
+
+    events = _run_events(second.load_id)
+    assert events.keys() == {"qmetl.run.started", "qmetl.run.finished"}, events
+    assert events["qmetl.run.started"].payload["files"] == 3
+    finished = events["qmetl.run.finished"]
+    assert finished.resource.get("qmetl.status") == "success", "automations can match failed runs by label"
+    assert (finished.payload["loaded"], finished.payload["skipped"], finished.payload["failed"]) == (1, 2, 0)
+
+
+def _run_events(load_id: str, wait: float = 30) -> dict[str, Any]:
+    """The events about run ``load_id``, by name; the server stores events as they stream in, so poll."""
+    from prefect.client.orchestration import get_client
+    from prefect.events.filters import EventFilter, EventResourceFilter
+
+    deadline = time.monotonic() + wait
+    resource = EventResourceFilter(id=[f"qmetl.run.{load_id}"])
+    with get_client(sync_client=True) as client:
+        while True:
+            found = {e.event: e for e in client.read_events(EventFilter(resource=resource), limit=50).events}
+            if len(found) >= 2 or time.monotonic() > deadline:
+                return found
+            time.sleep(0.3)
 
 
 def _age(path: Path, when: str) -> None:

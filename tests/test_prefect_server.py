@@ -172,10 +172,33 @@ print(json.dumps({"code": code, "early_pid": early and early.process.pid,
 """
 
 
-def _qmetl_run(*args: str) -> dict[str, object]:
-    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
-    done = subprocess.run([sys.executable, "-c", ENTRY, *args], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=600)
+# The same, counting the analyses alive (after a full collection) as each file is loaded.
+ALIVE = """
+import gc, json, sys
+sys.argv = ["qmetl", "run", *sys.argv[1:]]
+import flows
+from pipeline.analyze import Analysis
+alive = []
+real = flows.load_retrying
+
+def counting(analysis, cfg, load_id):
+    gc.collect()
+    alive.append(sum(isinstance(o, Analysis) for o in gc.get_objects()))
+    return real(analysis, cfg, load_id)
+
+flows.load_retrying = counting
+try:
+    flows.cli()
+except SystemExit as exc:
+    code = exc.code
+print(json.dumps({"code": code, "alive": alive}))
+"""
+
+
+def _qmetl_run(*args: str, entry: str = ENTRY, **env: str) -> dict[str, object]:
+    environ = {**{k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}, **env}
+    done = subprocess.run([sys.executable, "-c", entry, *args], cwd=ROOT, env=environ, capture_output=True,
+                          text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     return {**json.loads(done.stdout.splitlines()[-1]), "output": done.stdout}
 
@@ -220,3 +243,17 @@ def test_qmetl_run_uses_the_server_it_started_early_and_stops_it(raw_dir: Path, 
     again = _qmetl_run(*args)  # nothing to do: no flow, and the early server is stopped unused
     assert again["code"] == 0 and "1 skipped" in str(again["output"])
     assert _gone(int(str(again["early_pid"])))
+
+
+@pytest.mark.slow
+def test_a_run_keeps_only_the_batch_it_is_loading(raw_dir: Path, tmp_path: Path) -> None:
+    """Prefect's events client keeps the context of its first event for good; sent from the first task
+    run, that context held the task's result (a batch of analyses) to the end of the run."""
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    for name in ("jiangsu_2010_provincial.docx", DOCX, "cmqa_2020_industry.docx", "suzhou_2020_municipal.docx"):
+        shutil.copy2(raw_dir / name, inbox / name)
+    run = _qmetl_run("--raw", str(inbox), "--db", f"sqlite:///{tmp_path / 'qm.db'}", "--log-level", "WARNING",
+                     entry=ALIVE, QMETL_BATCH_SIZE="1")
+    assert run["code"] == 0
+    assert run["alive"] == [1, 1, 1, 1], "one file a batch: only the analysis being loaded is alive"
