@@ -60,7 +60,7 @@ from pipeline.discover import modified_since, parse_since, read_list_file
 from pipeline.process import FileOutcome, triage
 from pipeline.publish import run_finished, run_started
 from pipeline.report import RunProgress, RunSummary, organization_count, render_text
-from pipeline.run import finish, prepare, settled_run
+from pipeline.run import finish, prepare, settled_heap, settled_run
 from schemas import ErrorKind
 
 CACHE_EXPIRATION = timedelta(days=90)
@@ -155,7 +155,7 @@ def ingest(sources: list[str] | None = None, settings: dict[str, Any] | None = N
     logger.info("run %s: %d files (%d modified since %s) into %s", load_id, len(files), len(fresh),
                 since or "ever", cfg.db)
     outcomes = [skipped(f) for f in older]
-    with RunProgress(len(files), logger.info) as progress:
+    with settled_heap(), RunProgress(len(files), logger.info) as progress:
         for o in outcomes:
             progress.advance(o)
         for outcome in _process(cfg, fresh, load_id, logger):

@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from pipeline.config import Settings  # noqa: E402
 from pipeline.process import process_file  # noqa: E402
-from pipeline.run import finish, prepare  # noqa: E402
+from pipeline.run import finish, prepare, settled_heap  # noqa: E402
 
 
 def main() -> None:
@@ -25,7 +25,8 @@ def main() -> None:
     settings = Settings(db=args.db, quarantine=str(Path(args.raw).parent / "quarantine"))
     started = time.perf_counter()
     load_id, files = prepare(settings, [args.raw])
-    outcomes = [process_file(str(f), settings, load_id) for f in files]
+    with settled_heap():
+        outcomes = [process_file(str(f), settings, load_id) for f in files]
     summary = finish(settings, load_id, [args.raw], outcomes, time.perf_counter() - started)
     print(f"{summary.files} files, {summary.loaded} loaded, {summary.failed} failed")
 

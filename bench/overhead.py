@@ -11,6 +11,8 @@ Each store's run record gives the time inside the run (discovery to summary) and
 stage functions (the per-file timings). Wall time minus stage time is what the flow adds around
 the same work (start-up, orchestration, shut-down); minus the loop's own, over the loop's wall time,
 it is Prefect's cost ("prefect_cost"), free of the VM's speed swings on the stage code itself.
+"paired_overhead" compares each flow with the loop of its own round (median over rounds): the VM's
+slow spells last minutes, so a round's three runs share more of them than the best of each do.
 
     python bench/overhead.py DIR [--rounds 3]
 """
@@ -120,6 +122,8 @@ def measure(gen: Path, rounds: int = 3) -> dict[str, object]:
         result[f"in_run_overhead_{k}"] = round(best[k]["in_run_seconds"] / direct["in_run_seconds"] - 1, 3)
         costs = sorted(r[k]["prefect_cost"] / r["direct"]["seconds"] for r in runs)
         result[f"prefect_cost_{k}"] = round(costs[len(costs) // 2], 3)  # median over rounds
+        paired = sorted(r[k]["seconds"] / r["direct"]["seconds"] - 1 for r in runs)  # each against its round's loop
+        result[f"paired_overhead_{k}"] = round(paired[len(paired) // 2], 3)
     return result
 
 

@@ -217,14 +217,18 @@ def runs_of(settings: Settings) -> list[str]:
 def test_a_run_exempts_its_startup_heap_from_full_collections_until_it_ends(raw_dir: Path, tmp_path: Path) -> None:
     import gc
 
-    from pipeline.run import finish, prepare
+    from pipeline.run import finish, prepare, settled_heap
 
     settings = Settings(db=f"sqlite:///{tmp_path / 'qm.db'}", quarantine=str(tmp_path / "q"))
     load_id, files = prepare(settings, [str(raw_dir / DOCX)])
-    assert files and gc.get_freeze_count() > 10_000
-    outcomes = [process_file(str(f), settings, load_id) for f in files]
-    assert finish(settings, load_id, [str(raw_dir / DOCX)], outcomes, 1.0).loaded == 1
+    with settled_heap():
+        assert files and gc.get_freeze_count() > 10_000
+        outcomes = [process_file(str(f), settings, load_id) for f in files]
     assert gc.get_freeze_count() == 0
+    assert finish(settings, load_id, [str(raw_dir / DOCX)], outcomes, 1.0).loaded == 1
+    with pytest.raises(RuntimeError), settled_heap():
+        raise RuntimeError("a crash mid-run")
+    assert gc.get_freeze_count() == 0, "collectable again after a crash too"
 
 
 def test_a_cached_analysis_is_read_once_and_expires(raw_dir: Path, tmp_path: Path) -> None:
