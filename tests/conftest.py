@@ -9,10 +9,11 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
@@ -25,6 +26,20 @@ os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
 
 ROOT = Path(__file__).resolve().parents[1]
 VENDORED = ROOT / "tests" / "data" / "corpus"
+
+
+T = TypeVar("T")
+
+
+def poll(fetch: Callable[[], T], done: Callable[[T], bool], wait: float = 20, every: float = 0.2) -> T:
+    """``fetch()`` again until ``done`` accepts it or ``wait`` seconds have passed; its last result. For
+    what a Prefect server records from the events a run streams to it, a moment after the run."""
+    deadline = time.monotonic() + wait
+    while True:
+        got = fetch()
+        if done(got) or time.monotonic() > deadline:
+            return got
+        time.sleep(every)
 
 
 def corpus_dir() -> Path:

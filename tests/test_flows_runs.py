@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +19,7 @@ from loaders.export import export_jsonl
 from pipeline.config import Settings
 from pipeline.report import organization_count
 from pipeline.run import prepare_store
+from tests.conftest import poll
 
 SMALL = ["jiangsu_2010_provincial.docx", "xiangcheng_2017_district.docx", "cmqa_2020_industry.docx"]
 
@@ -85,14 +85,10 @@ def _run_events(load_id: str, wait: float = 30) -> dict[str, Any]:
     from prefect.client.orchestration import get_client
     from prefect.events.filters import EventFilter, EventResourceFilter
 
-    deadline = time.monotonic() + wait
-    resource = EventResourceFilter(id=[f"qmetl.run.{load_id}"])
+    about = EventFilter(resource=EventResourceFilter(id=[f"qmetl.run.{load_id}"]))
     with get_client(sync_client=True) as client:
-        while True:
-            found = {e.event: e for e in client.read_events(EventFilter(resource=resource), limit=50).events}
-            if len(found) >= 2 or time.monotonic() > deadline:
-                return found
-            time.sleep(0.3)
+        return poll(lambda: {e.event: e for e in client.read_events(about, limit=50).events},
+                    lambda found: len(found) >= 2, wait)
 
 
 def _age(path: Path, when: str) -> None:

@@ -20,7 +20,7 @@ from prefect.logging.handlers import APILogWorker
 from typer.testing import CliRunner
 
 from pipeline import prefect_server
-from tests.conftest import ROOT
+from tests.conftest import ROOT, poll
 
 DOCX = "xiangcheng_2017_district.docx"
 
@@ -103,13 +103,8 @@ def _task_run_names(api_url: str, wait: float = 20) -> set[str]:
     """Task run names on the server at ``api_url``; it records them from events, so poll a little."""
     from prefect.client.orchestration import SyncPrefectClient
 
-    deadline = time.monotonic() + wait
     with SyncPrefectClient(api_url) as client:
-        while True:
-            names = {r.name.split("-")[0] for r in client.read_task_runs()}
-            if names or time.monotonic() > deadline:
-                return names
-            time.sleep(0.2)
+        return poll(lambda: {r.name.split("-")[0] for r in client.read_task_runs()}, bool, wait)
 
 
 def test_no_server_is_started_where_prefect_settings_forbid_temporary_ones(own_server: None) -> None:
