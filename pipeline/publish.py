@@ -39,8 +39,7 @@ def run_started(load_id: str, files: int, sources: Sequence[str]) -> None:
 
 def run_finished(summary: RunSummary, outcomes: list[FileOutcome]) -> None:
     """The finished event and the run's artifacts."""
-    status = "failed" if summary.failed else "success"
-    emit_event(event="qmetl.run.finished", resource={**run_resource(summary.load_id), "qmetl.status": status},
+    emit_event(event="qmetl.run.finished", resource={**run_resource(summary.load_id), "qmetl.status": summary.status},
                payload={**summary.model_dump(include=set(COUNTS)), "seconds": round(summary.seconds, 2)})
     create_markdown_artifact(render_markdown(summary), key="qmetl-run-summary",
                              description=f"qmetl run {summary.load_id}")

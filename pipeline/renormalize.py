@@ -38,5 +38,5 @@ def renormalize(settings: Settings, everything: bool = False) -> RunSummary:
     started = time.perf_counter()
     outcomes = [renormalize_one(settings, s, load_id) for s in todo]
     summary = summarize(load_id, outcomes, 0, time.perf_counter() - started)
-    finish_run(engine, load_id, "failed" if summary.failed else "success", summary.model_dump())
+    finish_run(engine, load_id, summary.status, summary.model_dump())
     return summary

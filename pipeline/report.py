@@ -39,6 +39,11 @@ class RunSummary(BaseModel):
     failures: list[dict[str, str]] = Field(default_factory=list)
     seconds: float = 0.0
 
+    @property
+    def status(self) -> str:
+        """The run's status in the runs table and its events: ``failed`` when a file failed, else ``success``."""
+        return "failed" if self.failed else "success"
+
 
 def organization_count(engine: Engine) -> int:
     with Session(engine) as session:

@@ -94,8 +94,7 @@ def finish(settings: Settings, load_id: str, sources: Sequence[str], outcomes: l
         sync_registry(settings)  # links and descriptions for bodies met in this run
     added = 0 if organizations_before is None else organization_count(engine) - organizations_before
     summary = summarize(load_id, outcomes, len(withdrawn), seconds, added)
-    status = "failed" if summary.failed else "success"
-    finish_run(engine, load_id, status, summary.model_dump())
+    finish_run(engine, load_id, summary.status, summary.model_dump())
     return summary
 
 

@@ -6,7 +6,6 @@ import functools
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -16,6 +15,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
+
+from pipeline.prefect_server import free_port  # the free-port probe the temporary server uses
 
 # Prefect reads its settings at import: point it at a throwaway home before any test imports it.
 os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="qmetl-prefect-"))
@@ -99,12 +100,6 @@ def _pg_bin() -> Path | None:
     return Path(which).parent if which else None
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _as_owner(cmd: list[str]) -> list[str]:
     if os.geteuid() != 0:
         return cmd
@@ -115,7 +110,7 @@ def _start_pg(bindir: Path, root: Path) -> tuple[str, Callable[[], None]]:
     if os.geteuid() == 0:
         pw = pwd.getpwnam("postgres")  # KeyError: no postgres user to run the server as
         os.chown(root, pw.pw_uid, pw.pw_gid)
-    data, port = root / "data", _free_port()
+    data, port = root / "data", free_port()
     run = functools.partial(subprocess.run, check=True, capture_output=True, text=True, timeout=120)
     run(_as_owner([str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "--no-sync",
                    "-E", "UTF8", "--no-locale"]))
