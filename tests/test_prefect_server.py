@@ -152,29 +152,25 @@ def test_a_silent_server_times_out(own_server: None, monkeypatch: pytest.MonkeyP
     assert process.wait(timeout=10) is not None, "stopped"
 
 
-# The command line, as a user runs it: `qmetl run` in a fresh interpreter, the server started at import.
-ENTRY = """
-import json, sys
-sys.argv = ["qmetl", "run", *sys.argv[1:]]
-import flows
-early = flows.prefect_server._server
-try:
-    flows.cli()
-except SystemExit as exc:
-    code = exc.code
-print(json.dumps({"code": code, "early_pid": early and early.process.pid,
-                  "prefects_own_server": "prefect.server.api.server" in sys.modules}))
-"""
+def _script(setup: str, report: str) -> str:
+    """`qmetl run` as a user runs it, in a fresh interpreter (the server started at flows' import):
+    ``setup`` after the import, then the run; prints its exit code and the ``report`` dict as JSON."""
+    return (f"import gc, json, sys, time\nsys.argv = ['qmetl', 'run', *sys.argv[1:]]\nimport flows\n{setup}\n"
+            f"try:\n    flows.cli()\nexcept SystemExit as exc:\n    code = exc.code\n"
+            f"print(json.dumps({{'code': code, **{report}}}))\n")
 
 
-# The same, counting the analyses alive (after a full collection) as each file is loaded. Prefect's
-# events worker copies the sender's context into each event it queues (to attach related resources), so
-# until it has sent them, the events of the last tasks hold their parameters and results: the count is
-# taken once that backlog is sent (a count above one that lasts 10 s is taken as it is).
-ALIVE = """
-import gc, json, sys, time
-sys.argv = ["qmetl", "run", *sys.argv[1:]]
-import flows
+# The server started early, and Prefect's own server module never imported.
+ENTRY = _script("early = flows.prefect_server._server",
+                "{'early_pid': early and early.process.pid,"
+                " 'prefects_own_server': 'prefect.server.api.server' in sys.modules}")
+
+
+# The analyses alive (after a full collection) as each file is loaded. Prefect's events worker copies
+# the sender's context into each event it queues (to attach related resources), so until it has sent
+# them, the events of the last tasks hold their parameters and results: the count is taken once that
+# backlog is sent (a count above one that lasts 10 s is taken as it is).
+ALIVE = _script("""
 from pipeline.analyze import Analysis
 alive = []
 real = flows.load_retrying
@@ -192,13 +188,7 @@ def counting(analysis, cfg, load_id):
     alive.append(settled_count())
     return real(analysis, cfg, load_id)
 
-flows.load_retrying = counting
-try:
-    flows.cli()
-except SystemExit as exc:
-    code = exc.code
-print(json.dumps({"code": code, "alive": alive}))
-"""
+flows.load_retrying = counting""", "{'alive': alive}")
 
 
 def _qmetl_run(*args: str, entry: str = ENTRY, **env: str) -> dict[str, object]:
