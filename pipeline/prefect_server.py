@@ -75,9 +75,15 @@ def api(meanwhile: Callable[[], object] | None = None) -> Iterator[None]:
     client and its log and event workers (other threads) all read it. ``meanwhile``, work the block
     would do anyway, is done first when there is a temporary server to wait for. Flow runs send no
     heartbeats to a temporary server: nothing watches them on a server that stops with the process,
-    and Prefect's heartbeat thread, which sleeps in whole seconds, held each flow's end 0.3-1 s."""
+    and Prefect's heartbeat thread, which sleeps in whole seconds, held each flow's end 0.3-1 s. Nor
+    does Prefect log a "View at" link for them: the temporary server serves no UI, and is gone at exit."""
     from prefect.context import refresh_global_settings_context
-    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, get_current_settings, temporary_settings
+    from prefect.settings import (
+        PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
+        PREFECT_UI_URL,
+        get_current_settings,
+        temporary_settings,
+    )
 
     settings = get_current_settings()
     if settings.api.url or not settings.server.ephemeral.enabled:
@@ -91,7 +97,7 @@ def api(meanwhile: Callable[[], object] | None = None) -> Iterator[None]:
     os.environ["PREFECT_API_URL"] = url
     refresh_global_settings_context()
     try:
-        with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None, PREFECT_UI_URL: ""}):
             yield
     finally:
         drain_workers()

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -57,6 +58,7 @@ def test_only_a_run_without_a_configured_server_starts_one_early(argv: list[str]
 def test_a_flow_runs_against_the_temporary_server_and_restores_the_settings(
         own_server: None, monkeypatch: pytest.MonkeyPatch) -> None:
     from prefect.settings import get_current_settings
+    from prefect.utilities.urls import url_for
 
     monkeypatch.setenv("PREFECT_API_URL", "")  # set but empty, as `PREFECT_API_URL= qmetl run` leaves it
     real_spawn, spawned = prefect_server.spawn, []
@@ -75,6 +77,7 @@ def test_a_flow_runs_against_the_temporary_server_and_restores_the_settings(
         url = get_current_settings().api.url
         assert url == prefect_server.server().api_url and prefect_server.healthy(url)
         assert get_current_settings().flows.heartbeat_frequency is None, "no heartbeats to a temporary server"
+        assert url_for("flow-run", obj_id=uuid.uuid4()) is None, "no 'View at' link to a UI it does not serve"
         assert _tiny_flow() == 42
     assert meanwhile == [None], "the work given is done once, before the server is waited for and set"
     assert len(spawned) == 2, "restarted on another port"
