@@ -11,7 +11,9 @@ The start event is sent from the flow, before any task runs. Prefect's events cl
 the first event it sends, and its connection (socket, timers) keeps the context it was made in for
 the rest of the process. Made inside the first task run, that context held the task run's result,
 a whole batch of analyses, alive until the end: one batch more for every full garbage collection
-of the run to scan (bench/NOTES.md).
+of the run to scan (bench/NOTES.md). Apart from that, each queued event carries a copy of its
+sender's context until the events worker has sent it, so the last tasks' parameters and results
+outlive them by that moment (tests/test_prefect_server.py counts once it has passed).
 """
 
 from __future__ import annotations
