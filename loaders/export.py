@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import Engine, select
@@ -61,22 +62,40 @@ def _loads() -> list[Any]:
     ]
 
 
-def export_jsonl(engine: Engine, out_dir: Path, include_failed: bool = False) -> list[Path]:
+def _payloads(session: Session) -> Iterator[tuple[SourceFile, dict[str, Any]]]:
+    """(file, SPEC §4 payload) for every current source file, in file-name order."""
+    files = session.scalars(select(SourceFile).where(SourceFile.state.in_(("loaded", "off_topic"))).order_by(SourceFile.name)).all()
+    for f in files:
+        doc = session.scalars(
+            select(Document).where(Document.source_file_id == f.id, Document.parent_id.is_(None))
+            .options(*_loads())
+        ).first()
+        if doc is None:
+            continue
+        payload = notice_from_store(session, doc).to_export()
+        payload["source"] = {"file": f.name, "sha256": f.sha256, "format": f.format, "document_id": doc.id}
+        yield f, payload
+
+
+def export_json(engine: Engine, out_dir: Path) -> list[Path]:
     """Write NAME.EXT.json (SPEC §4) for every current source file (off-topic ones carry off_topic: true)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     with Session(engine) as session:
-        files = session.scalars(select(SourceFile).where(SourceFile.state.in_(("loaded", "off_topic"))).order_by(SourceFile.name)).all()
-        for f in files:
-            doc = session.scalars(
-                select(Document).where(Document.source_file_id == f.id, Document.parent_id.is_(None))
-                .options(*_loads())
-            ).first()
-            if doc is None:
-                continue
-            payload = notice_from_store(session, doc).to_export()
-            payload["source"] = {"file": f.name, "sha256": f.sha256, "format": f.format, "document_id": doc.id}
+        for f, payload in _payloads(session):
             target = out_dir / f"{f.name}.json"
             target.write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
             written.append(target)
     return written
+
+
+def export_jsonl(engine: Engine, out: Path) -> tuple[Path, int]:
+    """Write JSON Lines: one notice per line (SPEC §4 keys plus ``source``); ``out`` is a file or a folder."""
+    target = out / "notices.jsonl" if out.suffix != ".jsonl" else out
+    target.parent.mkdir(parents=True, exist_ok=True)
+    count = 0
+    with Session(engine) as session, target.open("w", encoding="utf-8") as fh:
+        for _f, payload in _payloads(session):
+            fh.write(json.dumps(payload, ensure_ascii=False) + "\n")
+            count += 1
+    return target, count

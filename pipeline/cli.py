@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table as RichTable
 
 from loaders.db import get_engine
-from loaders.export import export_jsonl
+from loaders.export import export_json, export_jsonl
 from loaders.runs import file_states
 from pipeline import cli_store
 from pipeline.cli_analytics import register as register_analytics
@@ -41,7 +41,9 @@ DbOption = typer.Option(None, "--db", help="SQLAlchemy URL of the store (default
 @app.command()
 def export(
     db: str | None = DbOption,
-    fmt: str = typer.Option("jsonl", "--format", help="jsonl (default), csv or parquet."),
+    fmt: str = typer.Option("json", "--format",
+                            help="json (default: one NAME.EXT.json per source file, SPEC §4), jsonl (one notice "
+                                 "per line), or with --table/--view: csv, parquet, jsonl."),
     out: Path = typer.Option(Path("export"), "--out", help="Output folder, or file for --table/--view."),
     table: str | None = typer.Option(None, "--table", help="Export this table as one file."),
     view: str | None = typer.Option(None, "--view", help="Export this view (v_activities, ...) as one file."),
@@ -61,10 +63,14 @@ def export(
             raise typer.BadParameter(str(exc), param_hint="--table/--view/--format") from exc
         console.print(f"wrote {rows} rows to {path}")
         return
-    if fmt != "jsonl":
-        raise typer.BadParameter(f"format {fmt!r} needs --table or --view; the per-document export is jsonl",
+    if fmt == "jsonl":
+        path, count = export_jsonl(get_engine(settings.db), out)
+        console.print(f"wrote {count} notices to {path}")
+        return
+    if fmt != "json":
+        raise typer.BadParameter(f"format {fmt!r} needs --table or --view; per-notice exports are json or jsonl",
                                  param_hint="--format")
-    written = export_jsonl(get_engine(settings.db), out)
+    written = export_json(get_engine(settings.db), out)
     console.print(f"wrote {len(written)} files to {out}")
 
 

@@ -337,6 +337,12 @@ def test_export_table_and_errors(small_url: str, tmp_path: Path) -> None:
     assert per_doc.exit_code != 0 and "--table or --view" in per_doc.output
     default = runner.invoke(app, ["export", "--out", str(tmp_path / "json"), "--db", small_url])
     assert default.exit_code == 0 and len(list((tmp_path / "json").glob("*.json"))) == 3
+    explicit = runner.invoke(app, ["export", "--format", "json", "--out", str(tmp_path / "j2"), "--db", small_url])
+    assert explicit.exit_code == 0 and sorted(p.name for p in (tmp_path / "j2").glob("*.json")) == sorted(
+        p.name for p in (tmp_path / "json").glob("*.json"))
+    lines = runner.invoke(app, ["export", "--format", "jsonl", "--out", str(tmp_path / "n.jsonl"), "--db", small_url])
+    rows = [json.loads(line) for line in (tmp_path / "n.jsonl").read_text("utf-8").splitlines()]
+    assert lines.exit_code == 0 and len(rows) == 3 and all({"document", "activities", "source"} <= r.keys() for r in rows)
 
 
 # --- Datasette ------------------------------------------------------------------------------------

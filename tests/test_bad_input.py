@@ -201,9 +201,9 @@ def test_renormalize_an_off_topic_file_whose_source_is_gone(bad_dir: Path, sqlit
 
 
 def test_off_topic_document_is_exported_flagged(bad_dir: Path, sqlite_url: str, tmp_path: Path) -> None:
-    from loaders.export import export_jsonl
+    from loaders.export import export_json
 
     run_batch(Settings(db=sqlite_url, quarantine=str(tmp_path / "q")), [str(bad_dir / "unrelated_english.pdf")])
-    written = export_jsonl(get_engine(sqlite_url), tmp_path / "out")
+    written = export_json(get_engine(sqlite_url), tmp_path / "out")
     data = json.loads(written[0].read_text("utf-8"))
     assert data["document"]["off_topic"] is True and data["activities"] == []

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from flows import app, build_deployment, describe_deployment
 from loaders.db import get_engine
-from loaders.export import export_jsonl
+from loaders.export import export_json
 from pipeline.analyze import analyze_file, cache_key, code_fingerprint, load_analysis
 from pipeline.config import Settings
 from pipeline.discover import discover, modified_since, parse_since, read_list_file
@@ -103,8 +103,8 @@ def test_analyze_then_load_stores_what_process_file_stores(raw_dir: Path, tmp_pa
     assert (outcome.state, outcome.activities, outcome.outline_items) == (
         "loaded", reference.activities, reference.outline_items)
     assert {"normalize", "load"} <= set(outcome.timings) and outcome.pages == reference.pages
-    export_jsonl(get_engine(split.db), tmp_path / "e1")
-    export_jsonl(get_engine(whole.db), tmp_path / "e2")
+    export_json(get_engine(split.db), tmp_path / "e1")
+    export_json(get_engine(whole.db), tmp_path / "e2")
     assert (tmp_path / "e1" / f"{DOCX}.json").read_bytes() == (tmp_path / "e2" / f"{DOCX}.json").read_bytes()
 
 

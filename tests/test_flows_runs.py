@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from flows import app, run_ingest
 from loaders.db import get_engine
-from loaders.export import export_jsonl
+from loaders.export import export_json
 from pipeline.config import Settings
 from pipeline.report import organization_count
 from pipeline.run import prepare_store
@@ -116,7 +116,7 @@ def test_cli_run_since_and_list(raw_dir: Path, tmp_path: Path) -> None:
 
 
 def _export(settings: Settings, out: Path) -> dict[str, bytes]:
-    export_jsonl(get_engine(settings.db), out)
+    export_json(get_engine(settings.db), out)
     return {p.name: p.read_bytes() for p in sorted(out.glob("*.json"))}
 
 

@@ -26,7 +26,7 @@ FLOOR = ROOT / "tests" / "score_floor.json"
 def corpus_export(raw_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     from flows import run_ingest
     from loaders.db import get_engine
-    from loaders.export import export_jsonl
+    from loaders.export import export_json
     from pipeline.config import Settings
 
     tmp = tmp_path_factory.mktemp("golden")
@@ -34,7 +34,7 @@ def corpus_export(raw_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
     summary = run_ingest(settings, [str(raw_dir)])
     assert summary.files == len(list(raw_dir.iterdir()))
     out = tmp / "export"
-    export_jsonl(get_engine(settings.db), out)
+    export_json(get_engine(settings.db), out)
     return out
 
 

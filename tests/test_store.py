@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from loaders.db import get_engine
 from loaders.digest import table_digests
-from loaders.export import export_jsonl
+from loaders.export import export_json
 from loaders.models import ActivityRow, Document, OutlineItemRow, SourceFile
 from normalizers import NORMALIZER_VERSION
 from pipeline.config import Settings
@@ -39,7 +39,7 @@ def _counts(url: str) -> tuple[int, int, int]:
 
 
 def _export(url: str, out: Path) -> dict[str, bytes]:
-    export_jsonl(get_engine(url), out)
+    export_json(get_engine(url), out)
     return {p.name: p.read_bytes() for p in sorted(out.iterdir())}
 
 

@@ -28,7 +28,7 @@ from loaders.db import (
     upgrade,
 )
 from loaders.digest import table_digests
-from loaders.export import export_jsonl
+from loaders.export import export_json
 from loaders.models import ActivityRow, Base, Document, Organization, SourceFile
 from pipeline.config import Settings
 from pipeline.run import run_batch
@@ -53,7 +53,7 @@ def _batch(url: str, src: Path, tmp: Path, **env: str) -> subprocess.Popen[str]:
 
 
 def _export(url: str, out: Path) -> dict[str, bytes]:
-    export_jsonl(get_engine(url), out)
+    export_json(get_engine(url), out)
     return {p.name: p.read_bytes() for p in sorted(out.iterdir())}
 
 
