@@ -55,6 +55,7 @@ from loaders.db import close_engines, get_engine
 from pipeline.analyze import Analysis, cache_key, code_fingerprint, process_pool, skipped
 from pipeline.batches import analyze_retrying, crashed_analysis, load_retrying, plan_batches
 from pipeline.cli import DbOption, app, console
+from pipeline.cli_errors import check_inputs, check_reachable, no_notice_found, safe_url
 from pipeline.config import ConfigError, Settings, absolute_paths, load_settings
 from pipeline.discover import modified_since, parse_since, read_list_file
 from pipeline.process import FileOutcome, triage
@@ -67,6 +68,7 @@ CACHE_EXPIRATION = timedelta(days=90)
 # Imported on a flow's first call (Prefect's engines, its parameter encoder, its client's first connection)
 FIRST_CALL_MODULES = ("prefect.flow_engine", "prefect.task_engine", "fastapi.encoders", "anyio.streams.tls")
 Batch = list[tuple[str, str]]  # (path, sha256) of each file, in file order
+SUMMARY_PRINTED_BY_CLI = False  # set by `qmetl run`, which prints the run summary once, after the flow
 
 
 @task(name="analyze-batch", task_run_name="analyze {label}", cache_policy=NO_CACHE, persist_result=False)
@@ -152,8 +154,8 @@ def ingest(sources: list[str] | None = None, settings: dict[str, Any] | None = N
     fresh, older = modified_since(files, parse_since(since) if since else None)
     orgs_before = organization_count(get_engine(cfg.db))
     run_started(load_id, len(files), roots)  # before any task: see pipeline.publish
-    logger.info("run %s: %d files (%d modified since %s) into %s", load_id, len(files), len(fresh),
-                since or "ever", cfg.db)
+    logger.info("run %s: %d files into %s%s", load_id, len(files), safe_url(cfg.db),
+                f" ({len(fresh)} modified since {since}, {len(older)} older ones skipped)" if since else "")
     outcomes = [skipped(f) for f in older]
     with settled_heap(), RunProgress(len(files), logger.info) as progress:
         for o in outcomes:
@@ -164,7 +166,8 @@ def ingest(sources: list[str] | None = None, settings: dict[str, Any] | None = N
     outcomes.sort(key=lambda o: o.path)
     summary = finish(cfg, load_id, roots, outcomes, time.perf_counter() - started, orgs_before)
     run_finished(summary, outcomes)
-    logger.info(render_text(summary).splitlines()[0])
+    if not SUMMARY_PRINTED_BY_CLI:  # `qmetl run` prints it once itself; a deployment's run logs it
+        logger.info(render_text(summary).splitlines()[0])
     return summary
 
 
@@ -314,7 +317,7 @@ LogOption = typer.Option(None, "--log-level", help="DEBUG, INFO, WARNING or ERRO
 def run(
     raw: list[Path] = RawOption,
     db: str | None = DbOption,
-    list_file: Path | None = typer.Option(None, "--list", help="Text file of paths (or file:// URLs), one a line."),
+    list_file: str | None = typer.Option(None, "--list", help="Text file of paths (or file:// URLs), one a line."),
     since: str | None = typer.Option(None, "--since", help="Only files modified on/after this date (YYYY-MM-DD)."),
     workers: int | None = WorkersOption,
     executor: str | None = ExecutorOption,
@@ -335,13 +338,20 @@ def run(
         except ValueError as exc:
             raise typer.BadParameter(str(exc), param_hint="--since") from exc
     sources = [str(p) for p in raw] if raw else None
-    listed = str(list_file) if list_file else None
+    listed = check_inputs(sources, list_file, settings.raw)
+    check_reachable(settings.db)
+    global SUMMARY_PRINTED_BY_CLI
+    SUMMARY_PRINTED_BY_CLI = True
     try:
         summary = _settled_run(settings, sources, since, listed) or run_ingest(settings, sources, since, listed)
     except prefect_server.ServerError as exc:
         typer.echo(f"qmetl run: {exc}", err=True)
         raise typer.Exit(code=2) from exc
     console.print(render_text(summary), markup=False, highlight=False, soft_wrap=True)
+    nothing = no_notice_found(summary)
+    if nothing:
+        typer.echo(f"qmetl: {nothing}", err=True)
+        raise typer.Exit(code=2)
     if settings.strict and summary.failed:
         raise typer.Exit(code=1)
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, select
@@ -99,3 +99,15 @@ def export_jsonl(engine: Engine, out: Path) -> tuple[Path, int]:
             fh.write(json.dumps(payload, ensure_ascii=False) + "\n")
             count += 1
     return target, count
+
+
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
+def add_utf8_bom(path: Path) -> Path:
+    """Prefix a UTF-8 text file with the byte-order mark Excel needs to read it as UTF-8 (Chinese text
+    otherwise shows as mojibake); a file that already starts with it is left as it is."""
+    data = path.read_bytes()
+    if not data.startswith(UTF8_BOM):
+        path.write_bytes(UTF8_BOM + data)
+    return path

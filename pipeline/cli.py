@@ -11,22 +11,25 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.table import Table as RichTable
 
 from loaders.db import get_engine
-from loaders.export import export_json, export_jsonl
+from loaders.export import add_utf8_bom, export_json, export_jsonl
 from loaders.runs import file_states
 from pipeline import cli_store
 from pipeline.cli_analytics import register as register_analytics
+from pipeline.cli_errors import QmetlGroup, check_reachable
 from pipeline.cli_orgs import orgs_app
+from pipeline.cli_output import emit_rows, store_settings
 from pipeline.config import load_settings
 from pipeline.run import prepare_store
 
 app = typer.Typer(
     name="qmetl",
-    help="ETL for China's Quality Month (质量月) notices: files in, one exact relational store out.",
+    help="ETL for China's Quality Month (质量月) notices: files in, one exact relational store out. "
+         "Exit status: 0 success, 1 the work failed, 2 a usage mistake.",
     no_args_is_help=True,
     add_completion=False,
+    cls=QmetlGroup,
 )
 db_app = typer.Typer(help="Store administration (migrations).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -38,6 +41,28 @@ register_analytics(app)  # query, report, browse (pipeline/cli_analytics.py)
 DbOption = typer.Option(None, "--db", help="SQLAlchemy URL of the store (default from config).")
 
 
+def version() -> str:
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as package_version
+
+    try:
+        return package_version("qmetl")
+    except PackageNotFoundError:  # run from a checkout that is not installed
+        return "unknown (not installed)"
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"qmetl {version()}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(_version: bool = typer.Option(False, "--version", callback=_show_version, is_eager=True,
+                                       help="Print the version and exit.")) -> None:
+    """ETL for China's Quality Month (质量月) notices: files in, one exact relational store out."""
+
+
 @app.command()
 def export(
     db: str | None = DbOption,
@@ -47,11 +72,15 @@ def export(
     out: Path = typer.Option(Path("export"), "--out", help="Output folder, or file for --table/--view."),
     table: str | None = typer.Option(None, "--table", help="Export this table as one file."),
     view: str | None = typer.Option(None, "--view", help="Export this view (v_activities, ...) as one file."),
+    excel: bool = typer.Option(False, "--excel", help="CSV with a UTF-8 byte-order mark, so Excel reads Chinese."),
 ) -> None:
-    """Export the store, read back from the database: one NAME.EXT.json per source file (SPEC §4),
-    or one table or view as CSV, Parquet or JSON lines."""
-    settings = load_settings(db=db)
+    """Export the store, read back from the database: one NAME.EXT.json per source file (SPEC §4).
+
+    Or one table or view as CSV, Parquet or JSON lines."""
+    settings = store_settings(db)
     prepare_store(settings)
+    if excel and fmt != "csv":
+        raise typer.BadParameter(f"--excel is for --format csv (got {fmt!r})", param_hint="--excel")
     if table or view:
         from loaders.tabular import QueryError, export_relation  # pandas: only for this export
 
@@ -61,6 +90,8 @@ def export(
             path, rows = export_relation(settings.db, str(table or view), fmt, out)
         except QueryError as exc:
             raise typer.BadParameter(str(exc), param_hint="--table/--view/--format") from exc
+        if excel:
+            add_utf8_bom(path)
         console.print(f"wrote {rows} rows to {path}")
         return
     if fmt == "jsonl":
@@ -79,24 +110,33 @@ def status(
     db: str | None = DbOption,
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
-    """List every file seen with its state: loaded, off_topic or failed (with the reason), withdrawn."""
-    settings = load_settings(db=db)
+    """List every file seen with its state: loaded, off_topic or failed (with the reason), withdrawn.
+
+    A full table on a terminal (long values wrapped); tab-separated, nothing cut, when piped."""
+    settings = store_settings(db)
     prepare_store(settings)
     rows = file_states(get_engine(settings.db))
     if as_json:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
         return
-    table = RichTable("file", "state", "last run", "format", "loaded at", "reason",
-                      title=f"{len(rows)} files in {settings.db}")
-    for r in rows:
-        reason = f"{r['reason'] or ''} [{r['error_code']}] {r['error']}" if r["error_code"] else ""
-        table.add_row(r["path"], r["state"], r["last_run"], r["format"] or "", r["loaded_at"] or "", reason)
-    console.print(table)
+    columns = ["path", "state", "last_run", "format", "loaded_at", "reason"]
+    cells = [[r["path"], r["state"], r["last_run"], r["format"], r["loaded_at"], failure_text(r)] for r in rows]
+    emit_rows(columns, cells, title=f"{len(rows)} files in {settings.db}")
+
+
+def failure_text(r: dict[str, str | None]) -> str:
+    """A failed file's reason, code and message, each said once."""
+    if not r.get("error_code"):
+        return ""
+    reason, code, message = r.get("reason") or "", r["error_code"] or "", (r.get("error") or "").strip()
+    text = f"{reason} ({code})" if reason else str(code)
+    return f"{text}: {message}" if message and message != reason and message not in reason else text
 
 
 @db_app.command("upgrade")
 def db_upgrade(db: str | None = DbOption) -> None:
     """Create or migrate the store's schema to the latest revision (Alembic)."""
     settings = load_settings(db=db)
+    check_reachable(settings.db)
     prepare_store(settings)
     console.print(f"schema of {settings.db} is at head")

@@ -17,7 +17,7 @@ from rich.table import Table as RichTable
 
 from pipeline.browse import INSTALL_HINT, BrowseError, BrowseSettings, datasette_available, serve, sqlite_path
 from pipeline.browse import write_metadata as write_browse_metadata
-from pipeline.config import load_settings
+from pipeline.cli_output import emit_rows, is_terminal, store_settings
 from pipeline.run import prepare_store
 
 if TYPE_CHECKING:
@@ -30,25 +30,25 @@ DbOption = typer.Option(None, "--db", help="SQLAlchemy URL of the store (default
 
 
 def rich_table(frame: pd.DataFrame, title: str | None = None) -> RichTable:
-    import pandas as pd
+    """A data frame as a terminal table whose long values wrap instead of being cut."""
+    from pipeline.cli_output import rich_rows
 
-    table = RichTable(*[str(c) for c in frame.columns], title=title)
-    for row in frame.itertuples(index=False):
-        table.add_row(*["" if v is None or v is pd.NA or (isinstance(v, float) and pd.isna(v)) else str(v)
-                        for v in row])
-    return table
+    return rich_rows([str(c) for c in frame.columns], list(frame.itertuples(index=False)), title)
 
 
 def query(
     sql: str = typer.Argument(..., help="One SELECT / WITH statement (read-only)."),
     db: str | None = DbOption,
     as_json: bool = typer.Option(False, "--json", help="Print JSON lines instead of a table."),
-    max_rows: int = typer.Option(200, "--max-rows", min=1, help="Rows shown in the table (--json prints all)."),
+    max_rows: int | None = typer.Option(None, "--max-rows", min=1,
+                                        help="Rows printed (default: 200 on a terminal, all when piped or --json)."),
 ) -> None:
-    """Run a read-only SQL query on the store and print the result (writes are refused)."""
+    """Run a read-only SQL query on the store and print the result (writes are refused).
+
+    A table on a terminal (long values wrapped), tab-separated values of every row in full when piped."""
     from loaders.tabular import QueryError, run_query
 
-    settings = load_settings(db=db)
+    settings = store_settings(db)
     try:
         frame = run_query(settings.db, sql)
     except QueryError as exc:
@@ -57,9 +57,11 @@ def query(
     if as_json:
         typer.echo(frame.to_json(orient="records", lines=True, force_ascii=False).rstrip("\n"))
         return
-    console.print(rich_table(frame.head(max_rows), title=f"{len(frame)} rows"))
-    if len(frame) > max_rows:
-        console.print(f"… {len(frame) - max_rows} more rows not shown (--max-rows N, or --json for all)")
+    shown = max_rows or (200 if is_terminal() else len(frame))
+    more = len(frame) - shown
+    note = f"… {more} more rows not shown (--max-rows N, or pipe / --json for all)" if more > 0 else None
+    emit_rows([str(c) for c in frame.columns], list(frame.head(shown).itertuples(index=False)),
+              title=f"{len(frame)} rows", console=console if is_terminal() else None, note=note)
 
 
 def report(
@@ -71,7 +73,7 @@ def report(
     from pipeline.charts import ChartStyle
     from pipeline.report_html import write_report
 
-    settings = load_settings(db=db)
+    settings = store_settings(db)
     prepare_store(settings)
     path = write_report(settings.db, out, ChartStyle(font_path=font))
     console.print(f"wrote {path}")
@@ -85,7 +87,7 @@ def browse(
     metadata_only: bool = typer.Option(False, "--metadata-only", help="Write the metadata and exit."),
 ) -> None:
     """Serve the SQLite store in Datasette (optional extra `browse`) with descriptions, facets, canned queries."""
-    settings = load_settings(db=db)
+    settings = store_settings(db)
     try:
         path = sqlite_path(settings.db)
         prepare_store(settings)

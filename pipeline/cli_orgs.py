@@ -13,7 +13,7 @@ from loaders.organizations import activities_per_organization, unresolved_organi
 from normalizers.orgs.registry import ORGANIZATIONS, append_alias, reload_registry
 from normalizers.orgs.resolve import clean
 from normalizers.orgs.suggest import suggest
-from pipeline.config import load_settings
+from pipeline.cli_output import store_settings
 from pipeline.run import prepare_store
 
 orgs_app = typer.Typer(help="Organization registry: unresolved forms and aliases.", no_args_is_help=True)
@@ -26,7 +26,7 @@ def unresolved(
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
     """Organizer forms the registry did not resolve, with counts and example documents."""
-    settings = load_settings(db=db)
+    settings = store_settings(db)
     prepare_store(settings)
     rows = unresolved_organizers(get_engine(settings.db))
     for r in rows:
@@ -49,7 +49,7 @@ def counts(
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
     """Activities per canonical organization per year (one row per body, however it was written)."""
-    settings = load_settings(db=db)
+    settings = store_settings(db)
     prepare_store(settings)
     rows = activities_per_organization(get_engine(settings.db))
     if as_json:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from pipeline.cli_errors import require_store
 from pipeline.config import load_settings
 from pipeline.renormalize import renormalize
 from pipeline.report import render_text
@@ -20,6 +21,7 @@ def renormalize_command(
 ) -> None:
     """Re-run normalization + loading from the stored parse of each document (no file is re-read)."""
     settings = load_settings(db=db, strict=strict or None)
+    require_store(settings.db)
     summary = renormalize(settings, everything=everything)
     typer.echo(render_text(summary))
     if settings.strict and summary.failed:

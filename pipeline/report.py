@@ -3,6 +3,7 @@ and the run's progress display (a rich bar on a terminal, plain log lines otherw
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections import Counter
 from collections.abc import Callable
@@ -11,7 +12,17 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.text import Text
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
@@ -110,51 +121,98 @@ def render_markdown(s: RunSummary) -> str:
 
 
 def render_text(s: RunSummary) -> str:
-    out = (f"run {s.load_id}: {s.files} files — {s.loaded} loaded, {s.skipped} skipped, {s.failed} failed "
-           f"({s.still_failed} unchanged since they failed), {s.off_topic} off-topic, {s.withdrawn} withdrawn; "
-           f"{s.activities} activities, {s.outline_items} outline items, {s.organizations_added} organizations "
-           f"added; {s.seconds}s")
-    if s.stage_seconds:
-        out += "\n  time per stage (s): " + ", ".join(f"{k} {v}" for k, v in s.stage_seconds.items())
+    """The run summary a person reads once: counts, time, then one line per failed or flagged file
+    with its reason and code said once. Time per stage stays in the markdown artifact and the runs
+    table: a cached or unchanged file did not spend the time its analysis once took."""
+    extra = [f"{n} {label}" for n, label in ((s.off_topic, "off-topic"), (s.withdrawn, "withdrawn")) if n]
+    again = f" ({s.still_failed} unchanged since they failed)" if s.still_failed else ""
+    out = (f"run {s.load_id}: {s.files} files — {s.loaded} loaded, {s.skipped} unchanged, {s.failed} failed"
+           f"{again}{''.join(', ' + e for e in extra)}; {s.seconds:.1f} s")
+    if s.loaded:
+        out += (f"\n  loaded: {s.activities} activities, {s.outline_items} outline items, "
+                f"{s.organizations_added} organizations added")
     if s.unresolved:
         names = list(s.unresolved)
         more = f" … (+{len(names) - 20})" if len(names) > 20 else ""
         out += f"\n  unresolved organizer names ({len(names)}): " + "、".join(names[:20]) + more
     for f in s.failures:
-        out += f"\n  {'FLAGGED' if f['code'] == 'notice.off_topic' else 'FAILED'} {f['file']}: {f['reason']} " \
-               f"[{f['code']}] {f.get('message', '')}"
+        out += f"\n  {'flagged' if f['code'] == 'notice.off_topic' else 'failed'} {f['file']}: {failure_reason(f)}"
     return out
+
+
+def failure_reason(f: dict[str, str]) -> str:
+    """Reason (code), then the message when it says more than the reason; the code appears once."""
+    code, reason = f.get("code", ""), f.get("reason", "")
+    message = f.get("message", "").replace(f"[{code}]", "").strip()
+    text = f"{reason} ({code})" if reason else code
+    return f"{text}: {message}" if message and message not in reason else text
 
 
 def describe(o: FileOutcome) -> str:
     if o.error is not None:
-        return f"{o.state} {o.name}: [{o.error.code}] {o.reason or o.error.message}"
+        return f"{o.state} {o.name}: " + failure_reason({"code": o.error.code, "reason": o.reason or "",
+                                                         "message": o.error.message})
     if o.state == "loaded":
         return f"loaded {o.name}: {o.activities} activities, {o.outline_items} outline items"
     return f"{o.state} {o.name}"
 
 
-class RunProgress:
-    """A rich progress bar when stderr is a terminal; otherwise one log line per finished file."""
+class PagesPerSecond(ProgressColumn):
+    """Pages of the documents done so far per second of the run."""
 
-    def __init__(self, total: int, log: Callable[[str], None], bar: bool | None = None) -> None:
-        self.total, self.done, self.log = total, 0, log
+    def render(self, task: Task) -> Text:
+        elapsed = task.elapsed or 0.0
+        pages = float(task.fields.get("pages", 0))
+        return Text(f"{pages / elapsed:.1f} pages/s" if elapsed > 0 else "– pages/s", style="progress.data.speed")
+
+
+def progress_columns() -> tuple[ProgressColumn, ...]:
+    """files done/total, pages/s, elapsed and ETA: one live bar for the run."""
+    return (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("files"),
+            PagesPerSecond(), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn())
+
+
+class RunProgress:
+    """One live progress bar for the run when stderr is a terminal, log lines printed above it;
+    otherwise (a pipe, a log file) one log line per finished file and no bar."""
+
+    def __init__(self, total: int, log: Callable[[str], None], bar: bool | None = None,
+                 console: Console | None = None) -> None:
+        self.total, self.done, self.pages, self.log = total, 0, 0, log
         self.bar = sys.stderr.isatty() if bar is None else bar
+        self.console = console
         self._progress: Progress | None = None
         self._task: Any = None
+        self._swapped: list[tuple[Any, str, Any]] = []
 
     def __enter__(self) -> RunProgress:
         if self.bar and self.total:
-            self._progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                      TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+            self._progress = Progress(*progress_columns(), console=self.console or Console(stderr=True),
+                                      transient=True, redirect_stderr=True, redirect_stdout=False)
             self._progress.__enter__()
-            self._task = self._progress.add_task("documents", total=self.total)
+            self._task = self._progress.add_task("documents", total=self.total, pages=0)
+            self._route_logs(self._progress.console)
         return self
+
+    def _route_logs(self, console: Console) -> None:
+        """Log handlers that hold their own stream (Prefect's rich console handler, stream handlers on
+        stderr) print through the bar's console while it shows, so each line lands above the bar."""
+        loggers = [logging.getLogger()] + [lg for lg in logging.Logger.manager.loggerDict.values()
+                                           if isinstance(lg, logging.Logger)]
+        for handler in {h for lg in loggers for h in lg.handlers}:
+            held = getattr(handler, "console", None)
+            if isinstance(held, Console) and held.file is sys.__stderr__:
+                self._swapped.append((handler, "console", held))
+                handler.console = console  # type: ignore[attr-defined]
+            elif isinstance(handler, logging.StreamHandler) and handler.stream is sys.__stderr__:
+                self._swapped.append((handler, "stream", handler.stream))
+                handler.stream = console.file
 
     def advance(self, outcome: FileOutcome) -> None:
         self.done += 1
+        self.pages += outcome.pages
         if self._progress is not None:
-            self._progress.update(self._task, advance=1, description=outcome.name[:40])
+            self._progress.update(self._task, advance=1, pages=self.pages, description=outcome.name[:40])
             if outcome.error is not None:
                 self._progress.console.print(describe(outcome), markup=False, highlight=False)
         else:
@@ -162,5 +220,8 @@ class RunProgress:
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
+        for handler, attr, held in reversed(self._swapped):
+            setattr(handler, attr, held)
+        self._swapped.clear()
         if self._progress is not None:
             self._progress.__exit__(kind, exc, tb)

@@ -193,7 +193,7 @@ def test_a_rerun_with_nothing_to_do_is_recorded_without_starting_a_flow(raw_dir:
     (inbox / DOCX).unlink()
     result = CliRunner().invoke(app, ["run", "--raw", str(inbox), "--db", settings.db, "--log-level", "WARNING"])
     assert result.exit_code == 0, result.output
-    assert "1 files — 0 loaded, 1 skipped, 0 failed" in result.output and "1 withdrawn" in result.output
+    assert "1 files — 0 loaded, 1 unchanged, 0 failed" in result.output and "1 withdrawn" in result.output
     states = {r["name"]: r for r in file_states(get_engine(settings.db))}
     assert states[DOCX]["state"] == "withdrawn" and states["cmqa_2020_industry.docx"]["last_run"] == "skipped"
 

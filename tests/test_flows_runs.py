@@ -105,7 +105,7 @@ def test_cli_run_since_and_list(raw_dir: Path, tmp_path: Path) -> None:
     result = runner.invoke(app, ["run", "--raw", str(inbox), "--db", db, "--since", "2020-01-01",
                                  "--log-level", "WARNING"])
     assert result.exit_code == 0, result.output
-    assert "3 files — 1 loaded, 2 skipped, 0 failed" in result.output
+    assert "3 files — 1 loaded, 2 unchanged, 0 failed" in result.output
 
     listing = tmp_path / "batch.txt"
     listing.write_text(f"# already downloaded\nraw/{SMALL[0]}\nfile://{inbox / SMALL[1]}\n", "utf-8")
