@@ -55,7 +55,7 @@ from loaders.db import close_engines, get_engine
 from pipeline.analyze import Analysis, cache_key, code_fingerprint, process_pool, skipped
 from pipeline.batches import analyze_retrying, crashed_analysis, load_retrying, plan_batches
 from pipeline.cli import DbOption, app, console
-from pipeline.cli_errors import check_inputs, check_reachable, no_notice_found, safe_url
+from pipeline.cli_errors import check_inputs, check_reachable, no_notice_found, report_failure, safe_url
 from pipeline.config import ConfigError, Settings, absolute_paths, load_settings
 from pipeline.discover import modified_since, parse_since, read_list_file
 from pipeline.process import FileOutcome, triage
@@ -390,7 +390,10 @@ def serve(
 def cli() -> None:
     """The ``qmetl`` program."""
     atexit.register(_exit)
-    app()
+    try:
+        app(standalone_mode=True)
+    except Exception as exc:  # a failure of the work itself (mistakes exit 2 in QmetlGroup)
+        sys.exit(report_failure(exc, sys.argv))
 
 
 def _exit() -> None:

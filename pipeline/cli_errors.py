@@ -174,14 +174,17 @@ class QmetlGroup(TyperGroup):
         except (UserError, ConfigError) as exc:
             typer.echo(f"qmetl: {exc}", err=True)
             raise typer.Exit(2) from None
-        except Exception as exc:
-            if _debug():
-                raise
-            command = ctx.invoked_subcommand or "qmetl"
-            first = (str(exc).strip().splitlines() or [""])[0]
-            typer.echo(f"qmetl {command} failed: {type(exc).__name__}: {first}\n"
-                       "  (QMETL_DEBUG=1 shows the traceback)", err=True)
-            raise typer.Exit(1) from None
+
+
+def report_failure(exc: Exception, argv: Sequence[str]) -> int:
+    """A command that crashed: one line naming the error (the traceback with QMETL_DEBUG=1), status 1."""
+    if _debug():
+        raise exc
+    command = next((a for a in argv[1:] if not a.startswith("-")), "qmetl")
+    first = (str(exc).strip().splitlines() or [""])[0]
+    typer.echo(f"qmetl {command} failed: {type(exc).__name__}: {first}\n"
+               "  (QMETL_DEBUG=1 shows the traceback)", err=True)
+    return 1
 
 
 UNRECOGNISED = ("extract.unrecognised", "extract.unsupported_format", "extract.mislabelled", "extract.empty")

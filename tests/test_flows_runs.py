@@ -111,8 +111,8 @@ def test_cli_run_since_and_list(raw_dir: Path, tmp_path: Path) -> None:
     listing.write_text(f"# already downloaded\nraw/{SMALL[0]}\nfile://{inbox / SMALL[1]}\n", "utf-8")
     result = runner.invoke(app, ["run", "--list", str(listing), "--db", db, "--log-level", "WARNING"])
     assert result.exit_code == 0, result.output
-    assert "2 files — 2 loaded, 0 skipped" in result.output
-    assert "0 withdrawn" in result.output, "a list run never withdraws files it was not given"
+    assert "2 files — 2 loaded, 0 unchanged" in result.output
+    assert "withdrawn" not in result.output, "a list run never withdraws files it was not given"
 
 
 def _export(settings: Settings, out: Path) -> dict[str, bytes]:
