@@ -8,7 +8,7 @@ from typing import cast, get_args
 from normalizers import categories
 from normalizers.categories import categorize
 from normalizers.categories import data_hash as category_data_hash
-from normalizers.organizations import OrgContext, resolve_organizers
+from normalizers.organizations import OrgContext, notice_definitions, resolve_organizers
 from normalizers.orgs import data_hash
 from normalizers.orgs.docmeta import infer_facts
 from normalizers.orgs.registry import load_registry
@@ -17,7 +17,7 @@ from schemas import Notice, OrganizerRef, StageError, StageResult
 from schemas.notice import Level
 
 # code version + hash of the rule/data files: editing a data file re-normalizes on the next run
-NORMALIZER_VERSION = "2+" + category_data_hash() + "+" + data_hash()
+NORMALIZER_VERSION = "3+" + category_data_hash() + "+" + data_hash()
 
 
 @dataclass(frozen=True)
@@ -50,14 +50,19 @@ def _normalize_one(notice: Notice) -> None:
     for child in notice.embedded:
         _normalize_one(child)
     _normalize_meta(notice)
-    org_context = OrgContext.of(notice.meta.region, notice.meta.level)
+    meta = notice.meta
+    org_context = OrgContext.of(meta.region, meta.level, meta.year, region_source=meta.region_source)
+    defined = notice_definitions(_text(notice), org_context)
+    if defined:  # the notice's own abbreviations (以下简称X) beat every general rule
+        org_context = OrgContext.of(meta.region, meta.level, meta.year, defined, meta.region_source)
     for activity in notice.activities:
         activity.organizer_refs = resolve_organizers(activity.organizers_raw, org_context)
         if not activity.organizers_raw and len(notice.meta.issuers) == 1:
             # an issuer announcing its own activities organizes them (several issuers: none)
             issuer = notice.meta.issuers[0]
             activity.organizer_refs = [OrganizerRef(raw=issuer, name=issuer, role="lead", resolved=True,
-                                                    method="issuer")]
+                                                    method="issuer", status="resolved",
+                                                    evidence=["the notice's only issuer"])]
         activity.category, activity.category_method = categorize(activity.category_raw, activity.content,
                                                                  activity.project)
 
@@ -65,10 +70,12 @@ def _normalize_one(notice: Notice) -> None:
 def _normalize_meta(notice: Notice) -> None:
     meta = notice.meta
     forwarded = [name for child in notice.embedded for name in child.meta.issuers]
-    facts = infer_facts(meta.issuers_raw, meta.doc_number, meta.title, _text(notice), exclude=forwarded)
+    facts = infer_facts(meta.issuers_raw, meta.doc_number, meta.title, _text(notice), exclude=forwarded,
+                        year=meta.year)
     meta.issuers = facts.issuers
     meta.level = meta.level or _level(facts.level)
-    meta.region = meta.region or facts.region
+    if meta.region is None:
+        meta.region, meta.region_source = facts.region, facts.region_source
 
 
 def _level(value: str | None) -> Level | None:

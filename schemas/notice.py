@@ -35,6 +35,8 @@ class DocumentMeta(BaseModel):
     year: int | None = None
     level: Level | None = None
     region: str | None = Field(default=None, description="full path, e.g. 江苏省苏州市")
+    region_source: str | None = Field(default=None, description="where the region came from: issuer, "
+                                      "doc_number, title or text")
     theme: str | None = None
     slogans: list[str] = Field(default_factory=list)
     references: list[str] = Field(default_factory=list, description="doc numbers cited")
@@ -64,6 +66,9 @@ class OrganizerRef(BaseModel):
     resolved: bool = Field(default=False, description="found in the registry (or built by a trusted rule)")
     collective: bool = False
     method: str | None = Field(default=None, description="how the name was resolved")
+    status: str | None = Field(default=None, description="resolved / collective / ambiguous / unknown")
+    candidates: list[str] = Field(default_factory=list, description="the bodies an ambiguous name may be")
+    evidence: list[str] = Field(default_factory=list, description="rules, abbreviations and region sources used")
 
 
 class Activity(BaseModel):

@@ -190,7 +190,7 @@ def test_provincial_signature_with_relative_prefix_uses_the_text_region() -> Non
 
 
 def test_brackets_are_never_split() -> None:
-    assert names("各县（市、区）政府", "江苏省徐州市") == [("*徐州市各县（市、区）政府", "lead")]
+    assert names("各县（市、区）政府", "江苏省徐州市") == [("*徐州市各县（市、区）人民政府", "lead")]  # 政府 is the 人民政府
 
 
 def test_scope_word_of_a_collective_is_not_doubled() -> None:

@@ -1,8 +1,11 @@
 """Document-level organization facts: canonical issuers, level and region.
 
-Evidence, strongest first: the issuers (their registry region or the region written in
-their names), the doc-number prefix (发文机关代字: 相政办 → 苏州市相城区人民政府办公室),
-the title (相城区质量强区工作…; 全省/全市/全区), then region names mentioned in the text.
+Evidence, strongest first (the source is recorded): the issuers (their registry region or the
+region written in their names), the doc-number prefix (发文机关代字: a registry body's 相政办, or
+the province/city table of ``doc_prefixes.csv``: 苏质发 → 江苏省), the title (相城区质量强区工作…;
+全省/全市/全区), then region names mentioned in the text. A later source only refines an earlier
+one with a region inside it (江苏省 from 苏质发, 苏州市 from the title) or picks among the
+same-named regions an issuer left open (朝阳区…局 with 长春 in the title).
 National bodies make a national notice; national associations an industry notice.
 """
 
@@ -12,23 +15,23 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from normalizers.orgs.prefixes import region_of_doc_prefix
 from normalizers.orgs.registry import load_registry
-from normalizers.orgs.resolve import OrgContext, Resolution, resolve_mention
+from normalizers.orgs.resolve import NATIONAL_ASSOCIATION, OrgContext, Resolution, resolve_mention
+from normalizers.orgs.split import CONTINUATIONS
 from normalizers.regions import (
     LEVEL_OF_KIND,
     Region,
     by_path,
+    is_under,
     load_regions,
-    match_prefix,
+    match_region,
     mentions,
-    unlisted_county,
 )
 
 _TOKEN_SPLIT = re.compile(r"[\s、，,；;]+")
 _ORG_TAIL = re.compile(r"(局|委员会|委|厅|部|办公室|办|署|院|会|所|站|中心|政府|公司|联|社|协|行|关|团)$")
 _NOT_ORG = re.compile(r"[0-9０-９“”\"《》：:]|^(附件|关于|抄送|印发)")
-_NATIONAL_ASSOCIATION = re.compile(r"^(中国|中华|全国).*(协会|学会|联合会|商会|研究会|促进会)$")
-_CONTINUATIONS = {"办公室", "办公厅", "委员会", "管理局", "监督局", "领导小组办公室", "分局", "支队", "研究院"}
 _LEVEL_WORDS = (("全国", "national"), ("全省", "provincial"), ("全区", "district"), ("全县", "district"),
                 ("全市", "municipal"))
 
@@ -38,6 +41,7 @@ class DocFacts:
     issuers: list[str]
     level: str | None
     region: str | None
+    region_source: str | None = None
 
 
 def issuer_tokens(issuers_raw: Iterable[str]) -> list[str]:
@@ -58,7 +62,7 @@ def _line_tokens(line: str) -> list[str]:
         return ["".join(tokens)]
     joined: list[str] = []
     for t in tokens:  # 苏州市质量发展委员会 办公室: a wrapped or spaced name continues
-        if joined and t in _CONTINUATIONS:
+        if joined and t in CONTINUATIONS:
             joined[-1] += t
         else:
             joined.append(t)
@@ -85,11 +89,11 @@ def resolve_issuers(tokens: list[str], context: OrgContext) -> list[Resolution]:
 
 
 def infer_facts(issuers_raw: list[str], doc_number: str | None, title: str | None, text: str,
-                exclude: Iterable[str] = ()) -> DocFacts:
+                exclude: Iterable[str] = (), year: int | None = None) -> DocFacts:
     """Issuers, level and region of one notice (``exclude``: issuers of notices it forwards)."""
     tokens = issuer_tokens(issuers_raw)
-    hint = _region_hint(tokens, doc_number, title, text)
-    context = OrgContext(region=hint)
+    hint, source = _region_hint(tokens, doc_number, title, text, year)
+    context = OrgContext(region=hint, year=year)
     skip = set(exclude)
     issuers = [r for r in resolve_issuers(tokens, context) if r.name not in skip]
     if not issuers:
@@ -97,37 +101,60 @@ def infer_facts(issuers_raw: list[str], doc_number: str | None, title: str | Non
         if entry is not None:
             issuers = [Resolution(entry.name, entry.name, True, "doc_prefix", region=by_path(entry.region))]
     level, region = _level_region(issuers, hint, title)
-    return DocFacts([r.name for r in issuers], level, region.path if region else None)
+    if region is not None and hint is not None and region.path != hint.path:
+        source = "issuer" if any(r.region is not None and r.region.path == region.path for r in issuers) else "title"
+    return DocFacts([r.name for r in issuers], level, region.path if region else None,
+                    source if region is not None else None)
 
 
-def _region_hint(tokens: list[str], doc_number: str | None, title: str | None, text: str) -> Region | None:
+def _region_hint(tokens: list[str], doc_number: str | None, title: str | None, text: str,
+                 year: int | None = None) -> tuple[Region | None, str | None]:
+    """The notice's region and where it came from: issuer, doc_number, title or text."""
+    open_choice: tuple[Region, ...] = ()
+    found: Region | None = None
+    source: str | None = None
     for token in tokens:
-        region, n = match_prefix(token)
-        if region is not None and n:
-            return region
+        m = match_region(token, None, year)
+        if m.region is not None and m.end:
+            found, source = m.region, "issuer"
+            break
         entry = load_registry().entry(load_registry().canonical(token) or "")
         if entry is not None and entry.region:
-            return by_path(entry.region)
-    entry = load_registry().by_doc_prefix(doc_prefix(doc_number))
+            found, source = by_path(entry.region), "issuer"
+            break
+        open_choice = open_choice or m.candidates
+    if found is None:
+        found = _doc_number_region(doc_number)
+        source = "doc_number" if found is not None else None
+    titled = _from_mentions(title or "", year)
+    if found is None and titled is None and not open_choice:
+        mentioned = _from_mentions(text, year)
+        return mentioned, "text" if mentioned else None
+    later = titled or _from_mentions(text, year)
+    if open_choice and later is not None:
+        inside = [c for c in open_choice if c.path.startswith(later.path) or later.path.startswith(c.path)]
+        if len(inside) == 1:
+            return inside[0], "issuer"
+    if found is None:
+        return (titled, "title") if titled else (None, None)
+    if titled is not None and is_under(titled, found):
+        return titled, source  # 江苏省 from the doc number, 苏州市 from the title
+    if source == "doc_number" and titled is not None and not found.path.startswith(titled.path):
+        return titled, "title"  # a doc-number code is weaker than a region the title names
+    return found, source
+
+
+def _doc_number_region(doc_number: str | None) -> Region | None:
+    prefix = doc_prefix(doc_number)
+    entry = load_registry().by_doc_prefix(prefix)
     if entry is not None and entry.region:
         return by_path(entry.region)
-    found = _from_mentions(title or "") or _from_mentions(text)
-    return _title_county(title, found) or found
+    path = region_of_doc_prefix(prefix)
+    return by_path(path) if path else None
 
 
-def _title_county(title: str | None, city: Region | None) -> Region | None:
-    """鄞州区2019年质量月活动方案 with 宁波市 in the text: a district the data file lacks, under that city."""
-    if not title or city is None or city.kind not in ("prefecture", "municipality"):
-        return None
-    written, _n = match_prefix(title)
-    if written is not None and written.kind in ("district", "county"):
-        return written
-    step = unlisted_county(title + "…", 0, city)
-    return step[0] if step is not None else None
-
-
-def _from_mentions(text: str) -> Region | None:
-    counts = mentions(text)
+def _from_mentions(text: str, year: int | None = None) -> Region | None:
+    counts = mentions(text, year)
     if not counts:
         return None
     best = max(counts.items(), key=lambda kv: (kv[1], -len(kv[0])))
@@ -152,7 +179,7 @@ def _national_kind(name: str) -> str | None:
     entry = load_registry().entry(name)
     if entry is not None:
         return (entry.type or "government") if entry.level == "national" else None
-    if _NATIONAL_ASSOCIATION.match(name):
+    if NATIONAL_ASSOCIATION.match(name):
         return "association"
     return "government" if name.startswith(("国家", "国务院")) else None
 

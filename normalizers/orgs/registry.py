@@ -3,7 +3,9 @@
 - organizations.csv: canonical bodies (full official name, type, level, region, parent,
   aliases, doc-number prefixes) — national bodies, and local ones whose official name no
   general rule can build (苏州市园林和绿化管理局, 天津市计量监督检测科学研究院…).
-- departments.csv: generic department names that take a region prefix (市场监督管理局…).
+- functions.csv: the body-name grammar: each government function (市场监督管理, 住房和城乡建设…)
+  with the body types it is organised as (局|厅|委员会|分局…); region prefix + function + type.
+- departments.csv: further generic names that take a region prefix (总工会, 妇女联合会, 检验所…).
 - abbreviations.csv: short forms → full forms (监管 → 监督管理, 住建 → 住房和城乡建设…).
 - patterns.csv: forms that put the region inside the name (团市委 → 共青团X市委员会).
 - collectives.csv: phrases naming a set of bodies (各成员单位, 有关部门).
@@ -22,7 +24,8 @@ from pathlib import Path
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 ORGANIZATIONS = DATA_DIR / "organizations.csv"
 DATA_FILES = ("organizations.csv", "departments.csv", "abbreviations.csv", "patterns.csv",
-              "collectives.csv", "successors.csv", "regions.csv")
+              "collectives.csv", "successors.csv", "regions.csv", "gb2260.csv", "zones.csv",
+              "doc_prefixes.csv", "functions.csv")
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,16 @@ def _entries() -> dict[str, OrgEntry]:
     return out
 
 
+def _departments() -> dict[str, str]:
+    """Generic department names: departments.csv, and every function × body type of functions.csv
+    (市场监督管理 × 局|委员会|分局 → 市场监督管理局, 市场监督管理委员会, 市场监督管理分局)."""
+    out = {r["name"]: r["type"] for r in _rows("departments.csv")}
+    for r in _rows("functions.csv"):
+        for body in r["types"].split("|"):
+            out.setdefault(r["function"] + body, "government")
+    return out
+
+
 def _alias_map(entries: dict[str, OrgEntry]) -> dict[str, str]:
     aliases: dict[str, str] = {}
     for e in entries.values():
@@ -123,7 +136,7 @@ def load_registry() -> Registry:
     return Registry(
         entries=entries,
         aliases=_alias_map(entries),
-        departments={r["name"]: r["type"] for r in _rows("departments.csv")},
+        departments=_departments(),
         abbreviations=abbreviations,
         patterns=[Pattern(re.compile(r["pattern"]), r["template"]) for r in _rows("patterns.csv")],
         collectives=[re.compile(r["pattern"]) for r in _rows("collectives.csv")],

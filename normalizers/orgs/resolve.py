@@ -17,34 +17,47 @@ from typing import Any
 from normalizers.orgs.registry import Registry, load_registry
 from normalizers.orgs.split import unwrap
 from normalizers.regions import (
+    RELATIVE_MARKERS,
     Region,
     by_path,
-    match_prefix,
+    match_region,
     nearest,
     org_prefix,
     province_abbreviation,
-    unlisted_county,
 )
 
 _PAREN_TAIL = re.compile(r"[（(][^（）()]*[）)]$")
 _MULTI_PROVINCE = re.compile(
     r"^(?P<provs>[\u4e00-\u9fa5]{2,8}?)(?:[两二三四五六七八九十]|\d+)省(?:[（(](?:市|区|区、市|自治区)[）)])?(?P<dept>.+)$")
-_NOT_RELATIVE = ("市场", "市政", "市民", "区域", "县域", "省级", "市级", "区级", "县级", "市属", "区属", "省属")
+# words that start with a rank character without being a relative prefix (市场…, 市政工程…, 区域…)
+_NOT_RELATIVE = re.compile(r"^(?:市场|市政(?!府)|市民(?!政|族|宗)|区域|县域|[省市区县州旗](?:级|属|内|外))")
+NATIONAL_ASSOCIATION = re.compile(r"^(中国|中华|全国).*(协会|学会|联合会|商会|研究会|促进会|总会)$")
 _PRC = re.compile(r"^中华人民共和国(?=.+(?:部|署|总局|委员会)$)")
 _SCOPE_WORD = re.compile(r"^(?:[省市区县]内|全[省市区县])")
-_NATIONAL_HEADS = ("中国", "中华", "中共", "中央", "国家", "国务院", "全国", "共青团")
+_NATIONAL_HEADS = ("中国", "中华", "中共中央", "中央", "国家", "国务院", "全国", "共青团中央")
+
+Status = str  # "resolved" | "collective" | "ambiguous" | "unknown"
 
 
 @dataclass(frozen=True)
 class OrgContext:
-    """What resolution knows about the document: its region (full path) and level."""
+    """What resolution knows about the notice: its region (full path), level, campaign year, and the
+    abbreviations the notice defines itself (以下简称X → full name), which beat every general rule."""
 
     region: Region | None = None
     level: str | None = None
+    year: int | None = None
+    defined: tuple[tuple[str, str], ...] = ()
+    region_source: str | None = None
 
     @classmethod
-    def of(cls, region_path: str | None, level: str | None = None) -> OrgContext:
-        return cls(region=by_path(region_path), level=level)
+    def of(cls, region_path: str | None, level: str | None = None, year: int | None = None,
+           defined: dict[str, str] | None = None, region_source: str | None = None) -> OrgContext:
+        return cls(region=by_path(region_path, year), level=level, year=year,
+                   defined=tuple((defined or {}).items()), region_source=region_source)
+
+    def definition(self, text: str) -> str | None:
+        return dict(self.defined).get(text)
 
 
 @dataclass(frozen=True)
@@ -55,6 +68,16 @@ class Resolution:
     method: str
     collective: bool = False
     region: Region | None = None
+    candidates: tuple[str, ...] = ()
+    evidence: tuple[str, ...] = ()
+
+    @property
+    def status(self) -> Status:
+        if self.collective:
+            return "collective"
+        if self.resolved:
+            return "resolved"
+        return "ambiguous" if self.candidates else "unknown"
 
 
 def clean(raw: str) -> str:
@@ -85,11 +108,25 @@ def resolve_mention(raw: str, ctx: OrgContext, carry: Region | None = None) -> l
     text = clean(raw)
     if not text:
         return []
-    for rule in (_multi_province, _collective, _registry, _pattern):
+    for rule in (_defined, _multi_province, _collective, _registry, _pattern, _zone):
         found = rule(raw, text, ctx, carry, reg)
         if found:
             return found
     return [_prefixed(raw, text, ctx, carry, reg)]
+
+
+def _defined(raw: str, text: str, ctx: OrgContext, carry: Region | None, reg: Registry) -> list[Resolution]:
+    """An abbreviation the notice defines itself (（以下简称市市场监管委）) names that body in this notice."""
+    full = ctx.definition(text)
+    if full is None or full == text:
+        return []
+    inner = resolve_mention(full, OrgContext(ctx.region, ctx.level, ctx.year), carry)
+    if len(inner) != 1:
+        return []
+    r = inner[0]
+    name = r.name if r.resolved else clean(full)
+    return [Resolution(raw, name, True, "defined", region=r.region,
+                       evidence=(f"defined in the notice: {text} = {full}", *r.evidence))]
 
 
 def _registry(raw: str, text: str, ctx: OrgContext, carry: Region | None, reg: Registry) -> list[Resolution]:
@@ -97,7 +134,8 @@ def _registry(raw: str, text: str, ctx: OrgContext, carry: Region | None, reg: R
         name = reg.canonical(cand)
         if name:
             entry = reg.entry(name)
-            return [Resolution(raw, name, True, "registry", region=by_path(entry.region) if entry else None)]
+            return [Resolution(raw, name, True, "registry", region=by_path(entry.region) if entry else None,
+                               evidence=(f"registry: {cand}",))]
     return []
 
 
@@ -111,17 +149,23 @@ def _multi_province(raw: str, text: str, ctx: OrgContext, carry: Region | None,
         return []
     dept = expand(m.group("dept"), reg)
     known = dept in reg.departments
-    return [Resolution(raw, p.name + dept, known, "multi_province", region=p) for p in provinces if p]
+    return [Resolution(raw, p.name + dept, known, "multi_province", region=p,
+                       evidence=(f"provinces {m.group('provs')}",)) for p in provinces if p]
 
 
 def _collective(raw: str, text: str, ctx: OrgContext, carry: Region | None, reg: Registry) -> list[Resolution]:
     if not any(p.search(text) for p in reg.collectives):
         return []
-    region, n = match_prefix(text, ctx.region)
+    m = match_region(text, ctx.region, ctx.year)
+    region, n = (m.region, m.end) if m.region is not None and m.end < len(text) else (None, 0)
     base = region or carry or ctx.region
     phrase = _SCOPE_WORD.sub("", expand_abbreviations(text[n:], reg))
-    prefix = org_prefix(base) if base else ""
-    return [Resolution(raw, "*" + prefix + phrase, True, "collective", collective=True, region=base)]
+    prefix = org_prefix(base) if base and not phrase.startswith(_NATIONAL_SCOPE) else ""
+    return [Resolution(raw, "*" + prefix + phrase, True, "collective", collective=True, region=base,
+                       evidence=("collective phrase",))]
+
+
+_NATIONAL_SCOPE = ("各省", "各自治区", "各直辖市", "全国")
 
 
 def _pattern(raw: str, text: str, ctx: OrgContext, carry: Region | None, reg: Registry) -> list[Resolution]:
@@ -135,7 +179,7 @@ def _pattern(raw: str, text: str, ctx: OrgContext, carry: Region | None, reg: Re
         name = pattern.template.format(**values)
         canonical = reg.canonical(name)
         return [Resolution(raw, canonical or name, True, "registry" if canonical else "pattern",
-                           region=values.get("_region"))]
+                           region=values.get("_region"), evidence=(f"pattern {pattern.regex.pattern}",))]
     return []
 
 
@@ -144,12 +188,12 @@ def _pattern_values(m: re.Match[str], template: str, ctx: OrgContext,
     values: dict[str, Any] = {k: v or "" for k, v in m.groupdict().items()}
     base = carry or ctx.region
     if values.get("place"):
-        place, n = match_prefix(values["place"], ctx.region)
-        if place is None or n != len(values["place"]):
+        found = match_region(values["place"], ctx.region, ctx.year)
+        if found.region is None or found.end != len(values["place"]):
             return None
-        values["place"], values["_region"] = org_prefix(place), place
+        values["place"], values["_region"] = org_prefix(found.region), found.region
     if "{R}" in template:
-        region = nearest(ctx.region, values.get("lvl", "")) or nearest(base, values.get("lvl", ""))
+        region = _level_region(values.get("lvl", ""), ctx, base)
         if region is None:
             return None
         values["R"], values["_region"] = org_prefix(region), region
@@ -160,60 +204,91 @@ def _pattern_values(m: re.Match[str], template: str, ctx: OrgContext,
             return None
         values.update(city=org_prefix(city), dshort=district.name[:-1], _region=district)
     if values.get("short"):
-        region, n = match_prefix(values["short"] + "市", ctx.region)
-        if region is None or n != len(values["short"]) + 1:
-            region = _short_region(values["short"])
+        found = match_region(values["short"] + "市", ctx.region, ctx.year)
+        region = found.region if found.end == len(values["short"]) + 1 else None
+        region = region or _short_region(values["short"], ctx)
         if region is None:
             return None
         values["F"] = region.name
     return values
 
 
-def _short_region(short: str) -> Region | None:
-    region, n = match_prefix(short + "省")
-    return region if region is not None and n == len(short) + 1 else None
+def _level_region(lvl: str, ctx: OrgContext, base: Region | None) -> Region | None:
+    """The region of a pattern's level word: relative (市 → the notice's city) or written (长春市)."""
+    if lvl in RELATIVE_MARKERS:
+        return nearest(ctx.region, lvl) or nearest(base, lvl)
+    found = match_region(lvl, ctx.region, ctx.year)
+    return found.region if found.region is not None and found.end == len(lvl) else None
+
+
+def _short_region(short: str, ctx: OrgContext) -> Region | None:
+    found = match_region(short + "省", None, ctx.year)
+    return found.region if found.end == len(short) + 1 else None
+
+
+def _zone(raw: str, text: str, ctx: OrgContext, carry: Region | None, reg: Registry) -> list[Resolution]:
+    """A development zone's body (高新区管委会, 长春经开区市场监管局): the zone under its city."""
+    from normalizers.orgs.zones import match_zone
+
+    found = match_zone(text, ctx.region or carry, ctx.year)
+    if found is None:
+        return []
+    zone, n = found
+    rest = text[n:]
+    dept = expand(rest, reg) if rest else ""
+    if rest and dept not in reg.departments:
+        return [Resolution(raw, zone.name + dept, False, "zone", region=zone, evidence=(f"zone {zone.path}",))]
+    name = zone.name + dept if dept else zone.name
+    return [Resolution(raw, name, True, "zone+department" if dept else "zone", region=zone,
+                       evidence=(f"zone {zone.path}",))]
 
 
 def _prefixed(raw: str, text: str, ctx: OrgContext, carry: Region | None, reg: Registry) -> Resolution:
-    region, rest, how = _locate(text, ctx, carry)
+    region, rest, how, cands = _locate(text, ctx, carry)
     dept = expand(rest, reg)
     known = dept in reg.departments
+    evidence = (f"region {how}: {region.path}" if region else f"region {how}",
+                f"department {dept}" if known else f"not a known department: {dept}")
+    if cands:
+        names = tuple(org_prefix(c) + dept for c in cands)
+        return Resolution(raw, expand(text, reg), False, "ambiguous", candidates=names, evidence=evidence)
+    if how == "national" and NATIONAL_ASSOCIATION.match(text):
+        return Resolution(raw, text, True, "national_association", evidence=("national association by its name",))
     if how == "unplaced" or (how in ("carried", "document") and not known):
-        return Resolution(raw, expand(text, reg), False, "unknown")
+        return Resolution(raw, expand(text, reg), False, "unknown", evidence=evidence)
     prefix = org_prefix(region) if region else ""
     for cand in (prefix + rest, prefix + dept):
         canonical = reg.canonical(cand)
         if canonical:
             entry = reg.entry(canonical)
-            return Resolution(raw, canonical, True, "registry", region=by_path(entry.region) if entry else region)
-    return Resolution(raw, prefix + dept, known, f"{how}+department" if known else how, region=region)
+            return Resolution(raw, canonical, True, "registry", region=by_path(entry.region) if entry else region,
+                              evidence=(*evidence, f"registry: {cand}"))
+    return Resolution(raw, prefix + dept, known, f"{how}+department" if known else how, region=region,
+                      evidence=evidence)
 
 
-def _unlisted_in_city(text: str, region: Region | None) -> Region | None:
-    """鄞州区市场监管局 in a 宁波市 notice: a district the data file lacks, before a known department."""
-    city = nearest(region, "市")
-    if city is None or city.kind not in ("prefecture", "municipality"):
+def relative_marker(text: str) -> str | None:
+    """The relative region word a name starts with (市, 区, 自治区, 州 …), if it is one."""
+    if _NOT_RELATIVE.match(text) or len(text) <= 2:
         return None
-    step = unlisted_county(text, 0, city)
-    if step is None or expand(text[step[1]:]) not in load_registry().departments:
-        return None
-    return step[0]
+    return next((m for m in RELATIVE_MARKERS if text.startswith(m) and len(text) > len(m) + 1), None)
 
 
-def _locate(text: str, ctx: OrgContext, carry: Region | None) -> tuple[Region | None, str, str]:
-    """Where the body sits: (region, the name after the region, how the region was found)."""
-    region, n = match_prefix(text, ctx.region or carry)
-    if region is not None and n < len(text):
-        return region, text[n:], "explicit"
-    if county := _unlisted_in_city(text, ctx.region):
-        return county, text[len(county.name):], "explicit"
-    if text[0] in "省市区县" and not text.startswith(_NOT_RELATIVE) and len(text) > 2:
-        rel = nearest(ctx.region, text[0])
-        return rel, text[1:], "relative" if rel else "unplaced"
+def _locate(text: str, ctx: OrgContext,
+            carry: Region | None) -> tuple[Region | None, str, str, tuple[Region, ...]]:
+    """Where the body sits: (region, the name after it, how it was found, candidates if ambiguous)."""
+    found = match_region(text, ctx.region or carry, ctx.year)
+    if found.region is not None and found.end < len(text):
+        return found.region, text[found.end:], "explicit", ()
+    if found.candidates:
+        return None, text[found.ambiguous_end:], "ambiguous", found.candidates
+    if (marker := relative_marker(text)) is not None:
+        rel = nearest(ctx.region, marker) or (nearest(carry, marker) if ctx.region is None else None)
+        return rel, text[len(marker):], "relative" if rel else "unplaced", ()
     if text.startswith(_NATIONAL_HEADS):
-        return None, text, "national"
+        return None, text, "national", ()
     if carry is not None:
-        return carry, text, "carried"
+        return carry, text, "carried", ()
     if ctx.region is not None:
-        return ctx.region, text, "document"
-    return None, text, "bare"
+        return ctx.region, text, "document", ()
+    return None, text, "bare", ()

@@ -21,14 +21,18 @@ _BODY = "、/"
 _OPEN, _CLOSE = "（(", "）)"
 _LEAD_SUFFIX = re.compile(r"(牵头|负责|主办|承办|组织实施|组织|联合)$")
 _CO_SUFFIX = re.compile(r"(配合|协办|参与|协助|支持)$")
-_CO_PREFIX = re.compile(r"^(会同|联合|配合|协同|协助|协调)")
-_INFIX = re.compile(r"^(?P<left>.+?)(会同|联合|协同)(?P<right>.+)$")
+_CO_PREFIX = re.compile(r"^(会同|联合(?!会|国)|配合|协同|协助|协调)")
+_INFIX = re.compile(r"^(?P<left>.+?)(会同|联合(?!会)|协同)(?P<right>.+)$")  # 联合会 is a body type
 _ETC = re.compile(r"等(?:[\d一二三四五六七八九十]+[个家])?(?:部门|单位|机构)?$")
 _BY = re.compile(r"^由")
 _LABEL = re.compile(r"^(?P<label>主办|承办|牵头|责任|配合|协办|参与|组织|指导)(?:单位|部门)[:：]")
 _GUIDES = re.compile(r"(指导|监制)$")  # a guiding body is mentioned, not an organizer (SPEC §2.4)
 _CO_LABELS = ("配合", "协办", "参与")
-_ADMIN_RUN = re.compile(r"各(?P<first>[省市县区镇乡])(?P<rest>(?:、[省市县区镇乡])+)")
+_UNIT = "(?:新疆生产建设兵团|计划单列市|副省级城市|自治区|自治州|自治县|直辖市|街道|[省市州盟县区旗镇乡])"
+_ADMIN_RUN = re.compile(rf"各(?P<first>{_UNIT})(?P<rest>(?:、{_UNIT})+)")
+# a space between two names separates them, unless the right part only continues the left one
+CONTINUATIONS = {"办公室", "办公厅", "委员会", "管理局", "监督局", "领导小组办公室", "分局", "支队", "研究院"}
+_NAME_END = re.compile(r"(局|委员会|委|厅|办公室|办|政府|会|院|所|站|中心|部|署|联|协|社|队)$")
 
 
 @dataclass(frozen=True)
@@ -38,7 +42,7 @@ class Mention:
 
 
 def protect_collectives(raw: str) -> str:
-    """各市、区住建部门 is one collective: 各市（区）住建部门, so 、 does not split it."""
+    """各市、区住建部门 (各省、自治区、直辖市…) is one collective: 各市（区）住建部门, so 、 does not split it."""
     def repl(m: re.Match[str]) -> str:
         rest = m.group("rest").lstrip("、")
         return f"各{m.group('first')}（{rest}）"
@@ -99,11 +103,21 @@ def _encloses(text: str) -> bool:
     return True
 
 
+def join_spaced(raw: str) -> str:
+    """Whitespace removed; where it stood between two complete names (省质监局 省工商局) it becomes 、."""
+    parts = [p for p in re.split(r"\s+", raw.strip()) if p]
+    out = parts[:1]
+    for part in parts[1:]:
+        sep = "、" if _NAME_END.search(out[-1]) and part not in CONTINUATIONS and len(part) > 2 else ""
+        out.append(sep + part)
+    return "".join(out)
+
+
 def split_mentions(raw: str | None) -> list[Mention]:
     """Every body named in ``raw`` with its role, in order."""
     if not raw:
         return []
-    text = unwrap(re.sub(r"\s+", "", protect_collectives(raw)))
+    text = unwrap(join_spaced(protect_collectives(raw)))
     out: list[Mention] = []
     for i, segment in enumerate(split_top(text, _SEGMENT)):
         default: Role = "lead" if i == 0 else "co"
