@@ -71,3 +71,28 @@ def add(raw: str = typer.Argument(..., help="the form as written, with its regio
     append_alias(raw, canonical)
     reload_registry()
     console.print(f"{raw} → {canonical} recorded in {ORGANIZATIONS}; run qmetl renormalize to apply it")
+
+
+@orgs_app.command("resolve")
+def resolve_cmd(
+    raw: str = typer.Argument(..., help="organizer string as written, e.g. 区市场监管局、区总工会"),
+    region: str | None = typer.Option(None, "--region", help="the notice's region (full path, 吉林省长春市朝阳区)"),
+    level: str | None = typer.Option(None, "--level", help="national / provincial / municipal / district / industry"),
+    year: int | None = typer.Option(None, "--year", help="campaign year (decides which divisions are current)"),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+) -> None:
+    """Show how an organizer string resolves in a notice's context: bodies, roles, status, evidence."""
+    from normalizers.organizations import resolve
+    from normalizers.regions import by_path
+
+    if region and by_path(region, year) is None:
+        raise typer.BadParameter(f"--region {region!r}: not a GB/T 2260 division path (e.g. 吉林省长春市朝阳区)")
+    refs = resolve(raw, region, level, year)
+    if as_json:
+        typer.echo(json.dumps([r.model_dump() for r in refs], ensure_ascii=False, indent=1))
+        return
+    table = RichTable("raw", "body", "role", "status", "method", "candidates / evidence",
+                      title=f"{raw} in {region or 'no region'} ({level or '-'}, {year or '-'})")
+    for r in refs:
+        table.add_row(r.raw, r.name, r.role, r.status or "", r.method or "", "; ".join(r.candidates or r.evidence))
+    console.print(table)

@@ -106,3 +106,21 @@ def test_notice_region_from_the_doc_number_prefix_refined_by_the_title() -> None
     assert (facts.region, facts.region_source) == ("浙江省", "doc_number")
     facts = infer_facts([], "浙质监发〔2015〕12号", "宁波市2015年质量月活动方案", "", year=2015)
     assert (facts.region, facts.region_source) == ("浙江省宁波市", "doc_number")
+
+
+def test_orgs_resolve_command_shows_bodies_status_and_evidence() -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    result = CliRunner().invoke(app, ["orgs", "resolve", "区市场监管局、区总工会", "--region", "吉林省长春市朝阳区",
+                                      "--level", "district", "--year", "2019", "--json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    assert [(r["name"], r["status"]) for r in rows] == [("长春市朝阳区市场监督管理局", "resolved"),
+                                                        ("长春市朝阳区总工会", "resolved")]
+    assert any("吉林省长春市朝阳区" in e for e in rows[0]["evidence"])
+    bad = CliRunner().invoke(app, ["orgs", "resolve", "区市场监管局", "--region", "火星省"])
+    assert bad.exit_code != 0 and "火星省" in bad.output
