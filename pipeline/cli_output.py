@@ -68,10 +68,14 @@ def is_terminal(stream: TextIO | None = None) -> bool:
 
 def emit_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], title: str | None = None,
               console: Console | None = None, note: str | None = None) -> None:
-    """A wrapped table on a terminal (with the title and NOTE), else TSV of every value on stdout."""
+    """A wrapped table on a terminal (with the title and NOTE), else TSV of every value on stdout
+    (the title and NOTE then go to stderr, so the data stays pure TSV)."""
     if console is None and not is_terminal():
         write_tsv(columns, rows, sys.stdout)
         sys.stdout.flush()
+        for line in (title, note):
+            if line:
+                sys.stderr.write(line + "\n")
         return
     console = console or Console()
     console.print(rich_rows(columns, rows, title))

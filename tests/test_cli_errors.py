@@ -102,11 +102,11 @@ def test_status_and_query_print_full_values_when_piped(raw_dir: Path, tmp_path: 
     process_file(str(src), settings, "l1")
     status = runner.invoke(app, ["status", "--db", db])
     assert status.exit_code == 0, status.output
-    header, row = status.output.splitlines()[:2]
+    header, row = status.stdout.splitlines()[:2]
     assert header.split("\t")[:2] == ["path", "state"] and row.split("\t")[0] == str(src)
     query = runner.invoke(app, ["query", "SELECT title, doc_number FROM v_documents", "--db", db])
     assert query.exit_code == 0, query.output
-    lines = query.output.splitlines()
+    lines = query.stdout.splitlines()
     assert lines[0] == "title\tdoc_number" and len(lines) == 2 and "…" not in query.output
     assert len(lines[1].split("\t")[0]) > 10
 
