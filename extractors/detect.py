@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+import struct
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from extractors.readers.ole2 import SIGNATURE as _OLE2
+from extractors.readers.ole2 import OleError, stream_names
 from schemas import SourceFormat
 
-_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _HTML = re.compile(rb"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*(<!doctype\s+html|<html|<head|<body|<meta|<table|<div|<p[\s>])", re.I | re.S)
 _EXTENSIONS = {
     ".pdf": SourceFormat.PDF,
@@ -20,7 +22,12 @@ _EXTENSIONS = {
     ".htm": SourceFormat.HTML,
     ".ofd": SourceFormat.OFD,
     ".txt": SourceFormat.TEXT,
+    ".xlsx": SourceFormat.XLSX,
+    ".xls": SourceFormat.XLS,
+    ".et": SourceFormat.XLS,  # WPS Spreadsheets: an Excel-compatible binary
 }
+# OLE2 stream that tells a compound file's kind (WPS Writer / WPS Spreadsheets write the same)
+_OLE2_STREAMS = (("WordDocument", SourceFormat.DOC), ("Workbook", SourceFormat.XLS), ("Book", SourceFormat.XLS))
 
 
 @dataclass(frozen=True)
@@ -48,7 +55,7 @@ def detect_format(path: Path) -> Detection:
     if b"%PDF-" in head[:1024]:
         return Detection(SourceFormat.PDF, declared)
     if head.startswith(_OLE2):
-        return Detection(SourceFormat.DOC, declared)
+        return _detect_ole2(path, declared)
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         return _detect_zip(path, declared)
     if _HTML.match(_strip_bom(head)):
@@ -66,9 +73,26 @@ def _detect_zip(path: Path, declared: SourceFormat | None) -> Detection:
         return Detection(None, declared, f"damaged zip archive: {exc}")
     if "word/document.xml" in names:
         return Detection(SourceFormat.DOCX, declared)
+    if "xl/workbook.xml" in names:
+        return Detection(SourceFormat.XLSX, declared)
     if any(n.lower() == "ofd.xml" for n in names):
         return Detection(SourceFormat.OFD, declared)
     return Detection(None, declared, "zip archive without word/document.xml or OFD.xml")
+
+
+def _detect_ole2(path: Path, declared: SourceFormat | None) -> Detection:
+    """Word/WPS documents vs Excel/ET workbooks, by the streams in the compound file's directory."""
+    try:
+        names = stream_names(path)
+    except (OleError, OSError, struct.error):
+        return Detection(SourceFormat.DOC, declared)  # damaged directory: the converter names the damage
+    for stream, fmt in _OLE2_STREAMS:
+        if stream in names:
+            return Detection(fmt, declared)
+    if declared == SourceFormat.DOC:
+        return Detection(SourceFormat.DOC, declared)  # another word processor's binary: LibreOffice may know it
+    shown = ", ".join(sorted(names)[:6])
+    return Detection(None, declared, f"OLE2 compound file without a WordDocument or Workbook stream ({shown})")
 
 
 def _strip_bom(head: bytes) -> bytes:

@@ -20,6 +20,7 @@ from extractors.readers.html import HTML_READER_VERSION, read_html
 from extractors.readers.ofd import OFD_READER_VERSION, read_ofd
 from extractors.readers.pdf_ocr import PDF_OCR_READER_NAME, read_pdf_ocr
 from extractors.readers.text import TEXT_READER_VERSION, read_text
+from extractors.readers.xlsx import XLS_READER_VERSION, XLSX_READER_VERSION, read_xls, read_xlsx
 from schemas import LayoutDocument, Page, SourceFormat, SourceInfo, StageResult
 
 ReaderFn = Callable[[Path], tuple[list[Page], list[str]]]
@@ -31,6 +32,8 @@ READERS: dict[SourceFormat, tuple[str, ReaderFn]] = {
     SourceFormat.HTML: (f"html/{HTML_READER_VERSION}", read_html),
     SourceFormat.OFD: (f"ofd/{OFD_READER_VERSION}", read_ofd),
     SourceFormat.TEXT: (f"text/{TEXT_READER_VERSION}", read_text),
+    SourceFormat.XLSX: (f"xlsx/{XLSX_READER_VERSION}", read_xlsx),
+    SourceFormat.XLS: (f"xls/{XLS_READER_VERSION}", read_xls),
 }
 MAX_FILE_BYTES = 512 * 1024 * 1024
 
@@ -66,7 +69,7 @@ def _read(path: Path, sha256: str | None) -> tuple[LayoutDocument, list[str]]:
     detection = detect_format(path)
     if detection.format is None:
         raise BadInputError(detection.reason, code="extract.unrecognised",
-                            expected="PDF, DOCX, DOC, HTML, OFD or text")
+                            expected="PDF, DOCX, DOC/WPS, XLSX, XLS/ET, HTML, OFD or text")
     if detection.format not in READERS:
         raise UnsupportedFormatError(f"no reader installed for {detection.format.value}",
                                      value=detection.format.value)

@@ -23,6 +23,8 @@ class SourceFormat(StrEnum):
     HTML = "html"
     OFD = "ofd"
     TEXT = "text"
+    XLSX = "xlsx"
+    XLS = "xls"  # Excel 97-2003 binary; WPS Spreadsheets (.et) writes the same
 
 
 class BBox(BaseModel):

@@ -1,5 +1,8 @@
 """Legacy DOC/WPS reader: LibreOffice headless converts to DOCX, then the DOCX reader.
 
+A .wps from WPS Writer is a Word 97 binary (detected by its WordDocument stream) and is handed to
+LibreOffice as .doc; any other .wps keeps its name, so LibreOffice's Works filter may read it.
+
 Each call gets its own throwaway LibreOffice profile (``-env:UserInstallation``) so
 parallel conversions do not fight over one profile lock, and runs in its own process
 group under a hard timeout; on timeout the whole group is killed (soffice forks
@@ -58,18 +61,45 @@ def read_doc(path: Path, settings: DocSettings | None = None) -> tuple[list[Page
 
 def convert_to_docx(path: Path, workdir: Path, program: str, timeout_s: float) -> Path:
     """Run one conversion in ``workdir`` (profile + output) and return the DOCX path."""
+    return convert_with_soffice(path, workdir, program, timeout_s, "docx:MS Word 2007 XML", input_suffix(path))
+
+
+def input_suffix(path: Path) -> str:
+    """The name LibreOffice gets for a Word-binary file: a .wps written by WPS Writer is a Word 97
+    binary, and LibreOffice reads a .wps name as Microsoft Works, so it is handed over as .doc."""
+    suffix = path.suffix.lower()
+    if suffix == ".wps" and _is_word_binary(path):
+        return ".doc"
+    return suffix if suffix in (".doc", ".wps", ".rtf") else ".doc"
+
+
+def _is_word_binary(path: Path) -> bool:
+    from extractors.readers.ole2 import OleError, stream_names
+
+    try:
+        return "WordDocument" in stream_names(path)
+    except (OleError, OSError, ValueError):
+        return False
+
+
+def convert_with_soffice(path: Path, workdir: Path, program: str, timeout_s: float, target: str,
+                         input_suffix: str) -> Path:
+    """One LibreOffice conversion to ``target`` ('docx:MS Word 2007 XML', 'xlsx:…') in ``workdir``
+    (profile + output); returns the converted file."""
     out_dir = workdir / "out"
     out_dir.mkdir()
-    src = workdir / ("input" + (path.suffix.lower() if path.suffix.lower() in (".doc", ".wps", ".rtf") else ".doc"))
+    src = workdir / ("input" + input_suffix)
     shutil.copyfile(path, src)  # a plain ASCII name: LibreOffice mangles some non-ASCII paths
     cmd = [program, f"-env:UserInstallation={(workdir / 'profile').as_uri()}", "--headless", "--norestore",
-           "--nolockcheck", "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(out_dir), str(src)]
+           "--nolockcheck", "--convert-to", target, "--outdir", str(out_dir), str(src)]
     code, output = _run_group(cmd, timeout_s, path.name)
-    produced = sorted(out_dir.glob("*.docx"))
+    ext = target.split(":", 1)[0]
+    produced = sorted(out_dir.glob(f"*.{ext}"))
     if not produced:
         raise BadInputError(
-            f"{path.name}: LibreOffice could not convert the file (exit {code}): {output.strip()[-300:]}",
-            code="doc.convert_failed", value=path.name, expected="a Word 97-2003 document",
+            f"{path.name}: LibreOffice could not convert the file to {ext} (exit {code}): {output.strip()[-300:]}",
+            code="doc.convert_failed", value=path.name,
+            expected="a Word 97-2003 / WPS document" if ext == "docx" else "an Excel 97-2003 / ET workbook",
         )
     return produced[0]
 
