@@ -15,7 +15,7 @@ from rich.console import Console
 from loaders.db import get_engine
 from loaders.export import add_utf8_bom, export_json, export_jsonl
 from loaders.runs import file_states
-from pipeline import cli_store
+from pipeline import cli_fetch, cli_store
 from pipeline.cli_analytics import register as register_analytics
 from pipeline.cli_errors import QmetlGroup, check_reachable
 from pipeline.cli_orgs import orgs_app
@@ -35,6 +35,7 @@ db_app = typer.Typer(help="Store administration (migrations).", no_args_is_help=
 app.add_typer(db_app, name="db")
 app.add_typer(orgs_app, name="orgs")
 cli_store.register(app)
+cli_fetch.register(app)
 console = Console()
 register_analytics(app)  # query, report, browse (pipeline/cli_analytics.py)
 

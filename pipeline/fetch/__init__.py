@@ -1,0 +1,1 @@
+"""``qmetl fetch``: notices from where they are published (list pages → notice pages → attachments)."""
