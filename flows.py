@@ -314,6 +314,23 @@ LogOption = typer.Option(None, "--log-level", help="DEBUG, INFO, WARNING or ERRO
 
 
 @app.command()
+@task(name="fetch-sources", cache_policy=NO_CACHE, persist_result=False)
+def fetch_sources(sources_file: str, raw: str | None = None) -> str:
+    """Download new or changed notices (pipeline.fetch); the folder they are in."""
+    from pipeline.fetch.run import fetch_all, render
+
+    folder, summaries = fetch_all(Path(sources_file), Path(raw) if raw else None)
+    get_run_logger().info(render(summaries))
+    return str(folder)
+
+
+@flow(name="qmetl-fetch-ingest", description="Fetch notices from their sites, then ingest the fetched folder.")
+def fetch_and_ingest(sources_file: str, raw: str | None = None, settings: dict[str, Any] | None = None) -> RunSummary:
+    """What a schedule runs before (instead of) a plain ingest: ``qmetl fetch`` then ``qmetl run --raw``."""
+    folder = fetch_sources(sources_file, raw)
+    return ingest(sources=[folder], settings=settings)
+
+
 def run(
     raw: list[Path] = RawOption,
     db: str | None = DbOption,

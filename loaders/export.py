@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, selectinload
 
-from loaders.models import ActivityRow, Document, DocumentReference, SourceFile
+from loaders.models import ActivityRow, Document, DocumentReference, NoticePart, SourceFile
 from schemas import Activity, BBox, DocumentMeta, Notice, OrganizerRef, OutlineItem, Span
 
 
@@ -63,18 +63,51 @@ def _loads() -> list[Any]:
 
 
 def _payloads(session: Session) -> Iterator[tuple[SourceFile, dict[str, Any]]]:
-    """(file, SPEC §4 payload) for every current source file, in file-name order."""
+    """(file, SPEC §4 payload) for every current source file, in file-name order. A notice file with
+    attachments (notice_parts) carries them: its activities are its own tables' and its parts'."""
     files = session.scalars(select(SourceFile).where(SourceFile.state.in_(("loaded", "off_topic"))).order_by(SourceFile.name)).all()
+    by_id = {f.id: f for f in files}
+    parts = session.scalars(select(NoticePart).order_by(NoticePart.notice_file_id, NoticePart.position)).all()
     for f in files:
-        doc = session.scalars(
-            select(Document).where(Document.source_file_id == f.id, Document.parent_id.is_(None))
-            .options(*_loads())
-        ).first()
-        if doc is None:
+        payload = _file_payload(session, f)
+        if payload is None:
             continue
-        payload = notice_from_store(session, doc).to_export()
-        payload["source"] = {"file": f.name, "sha256": f.sha256, "format": f.format, "document_id": doc.id}
+        mine = [p for p in parts if p.notice_file_id == f.id and p.part_file_id in by_id]
+        if mine:
+            _with_parts(session, payload, [(p, by_id[p.part_file_id]) for p in mine])
+        owner = next((by_id[p.notice_file_id] for p in parts if p.part_file_id == f.id and p.notice_file_id in by_id), None)
+        if owner is not None:
+            payload["part_of"] = owner.name
         yield f, payload
+
+
+def _file_payload(session: Session, f: SourceFile) -> dict[str, Any] | None:
+    doc = session.scalars(
+        select(Document).where(Document.source_file_id == f.id, Document.parent_id.is_(None)).options(*_loads())
+    ).first()
+    if doc is None:
+        return None
+    payload = notice_from_store(session, doc).to_export()
+    payload["source"] = {"file": f.name, "sha256": f.sha256, "format": f.format, "document_id": doc.id}
+    return payload
+
+
+def _with_parts(session: Session, payload: dict[str, Any], parts: list[tuple[NoticePart, SourceFile]]) -> None:
+    """One notice with its parts: the page's metadata and outline; activities from every table (the
+    page's own and its attachments'); list activities only when no file of the notice has a table."""
+    own = payload.get("activities") or []
+    listed = []
+    tables = [a for a in own if a.get("source") == "table"]
+    lists = [a for a in own if a.get("source") != "table"]
+    for link, part_file in parts:
+        part = _file_payload(session, part_file) or {}
+        acts = part.get("activities") or []
+        tables += [{**a, "part": part_file.name} for a in acts if a.get("source") == "table"]
+        lists += [{**a, "part": part_file.name} for a in acts if a.get("source") != "table"]
+        listed.append({"file": part_file.name, "label": link.label, "format": part_file.format,
+                       "activities": len(acts)})
+    payload["activities"] = tables or lists
+    payload["parts"] = listed
 
 
 def export_json(engine: Engine, out_dir: Path) -> list[Path]:

@@ -245,3 +245,15 @@ class DocumentReference(Base):
     doc_number: Mapped[str] = mapped_column(String(100), index=True)
     relation: Mapped[str] = mapped_column(String(20), default="cites", comment="cites / forwards")
     referenced_document_id: Mapped[str | None] = mapped_column(String(40))
+
+
+class NoticePart(Base):
+    """A file that is part of another file's notice: an attachment (附件) of a notice page or document."""
+
+    __tablename__ = "notice_parts"
+    __table_args__ = {"comment": "attachments of a notice: the page or document file and the files that complete it"}
+
+    part_file_id: Mapped[int] = mapped_column(ForeignKey("source_files.id", ondelete="CASCADE"), primary_key=True)
+    notice_file_id: Mapped[int] = mapped_column(ForeignKey("source_files.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, comment="order of the part in its notice (附件1, 附件2, …)")
+    label: Mapped[str | None] = mapped_column(String(40), comment="附件1 as the name gives it")

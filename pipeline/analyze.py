@@ -28,6 +28,7 @@ from sqlalchemy.exc import OperationalError
 from extractors import parse_notice, read_layout
 from loaders.store import FileInfo
 from pipeline.config import Settings
+from pipeline.fetch.context import inherit_meta, notice_of
 from pipeline.process import FileOutcome, TransientError, _fail, file_info, guarded, load_parsed, versions
 from schemas import Notice, StageError
 
@@ -73,6 +74,9 @@ def analyze_file(path: str, sha256: str | None = None) -> Analysis:
         return _failed(a, parsed.errors[0])
     a.warnings += parsed.warnings
     a.parsed = parsed.value
+    owner = notice_of(p)
+    if owner is not None:
+        a.warnings += inherit_meta(a.parsed, owner)
     return a
 
 

@@ -23,6 +23,7 @@ from loaders.db import get_engine
 from loaders.store import FileInfo, Settled, Versions, load_notice, record_failure, settled_many
 from normalizers import NORMALIZER_VERSION, NormalizeContext, normalize_notice
 from pipeline.config import Settings
+from pipeline.fetch.context import inherit_meta, notice_of
 from pipeline.guards import first_problem
 from pipeline.reasons import reason_for
 from schemas import ErrorKind, Notice, StageError, StageResult
@@ -144,7 +145,9 @@ def _process(p: Path, info: FileInfo, settings: Settings, load_id: str, vers: Ve
     timings["structure"] = time.perf_counter() - t1
     if not parsed.ok or parsed.value is None:
         return _fail(settings, info, parsed.errors[0], load_id, layout.warnings, timings)
-    outcome = load_parsed(settings, info, parsed.value, load_id, vers, layout.warnings + parsed.warnings,
+    owner = notice_of(p)
+    context = inherit_meta(parsed.value, owner) if owner is not None else []
+    outcome = load_parsed(settings, info, parsed.value, load_id, vers, layout.warnings + parsed.warnings + context,
                           timings, t0)
     outcome.pages = len(doc.pages)
     return outcome

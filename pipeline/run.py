@@ -10,8 +10,11 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from sqlalchemy import Engine
+
 from loaders.db import exclusive, get_engine, upgrade, writer
 from loaders.organizations import sync_organizations
+from loaders.parts import replace_parts
 from loaders.runs import finish_run, last_run_params, new_load_id, start_run
 from loaders.store import FileInfo, mark_withdrawn, sync_categories
 from normalizers import NORMALIZER_VERSION
@@ -19,6 +22,7 @@ from normalizers.categories import category_table
 from normalizers.orgs import load_registry
 from pipeline.config import Settings, load_settings
 from pipeline.discover import discover
+from pipeline.fetch.parts import find_parts
 from pipeline.process import (
     FileOutcome,
     TransientError,
@@ -90,12 +94,19 @@ def finish(settings: Settings, load_id: str, sources: Sequence[str], outcomes: l
     for src in sources:
         if Path(src).is_dir():
             withdrawn += mark_withdrawn(engine, present, under=str(absolute(src)) + os.sep)
+    record_parts(engine, sorted(present))
     if any(o.state in ("loaded", "off_topic") for o in outcomes):
         sync_registry(settings)  # links and descriptions for bodies met in this run
     added = 0 if organizations_before is None else organization_count(engine) - organizations_before
     summary = summarize(load_id, outcomes, len(withdrawn), seconds, added)
     finish_run(engine, load_id, summary.status, summary.model_dump())
     return summary
+
+
+def record_parts(engine: Engine, paths: list[str]) -> int:
+    """Link attachments (附件) to their notice file, folder by folder (pipeline.fetch.parts)."""
+    links = find_parts([Path(p) for p in paths])
+    return replace_parts(engine, paths, {str(a): (str(n), pos, label) for a, (n, pos, label) in links.items()})
 
 
 def settled_run(settings: Settings, sources: Sequence[str]) -> RunSummary | None:
