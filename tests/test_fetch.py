@@ -5,90 +5,26 @@ times out, robots.txt forbidding a path, a page that changes between two fetches
 from __future__ import annotations
 
 import csv
-import hashlib
-import http.server
-import shutil
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from pipeline.fetch.run import MANIFEST, fetch_all
-from tests.gen.sheets import attachment_name, body_paragraphs, notice, render_xlsx
-
-SITE = Path(__file__).parent / "data" / "fakesite"
-
-
-class _Handler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
-
-    def do_GET(self) -> None:  # noqa: N802
-        if self.path.startswith("/slow/"):
-            time.sleep(2.0)
-        path = Path(self.translate_path(self.path))
-        if path.is_file():
-            etag = '"' + hashlib.sha256(path.read_bytes()).hexdigest()[:16] + '"'
-            if self.headers.get("If-None-Match") == etag:
-                self.send_response(304)
-                self.send_header("ETag", etag)
-                self.end_headers()
-                return
-            self._etag = etag
-        super().do_GET()
-
-    def end_headers(self) -> None:
-        etag = getattr(self, "_etag", None)
-        if etag:
-            self.send_header("ETag", etag)
-            self._etag = None
-        super().end_headers()
-
-
-def _page(seed: int, base: str) -> str:
-    s = notice(seed)
-    paras = "".join(f"<p>{t}</p>" for t in body_paragraphs(s, attachment_note=False))
-    return (f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{s.title}</title></head><body>'
-            f'<div class="nav">首页 &gt; 通知公告</div><div class="article">{paras}'
-            f'<p>附件：<a href="{base}/notices/files/a1.xlsx">{attachment_name(s, "xlsx")}</a></p></div></body></html>')
+from tests.fakesite import serve, sources_toml
+from tests.gen.sheets import attachment_name, notice
 
 
 @pytest.fixture()
 def site(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     root = tmp_path / "www"
-    shutil.copytree(SITE, root)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), lambda *a: _Handler(*a, directory=str(root)))
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    render_xlsx(notice(0), root / "notices" / "files" / "a1.xlsx")
-    (root / "notices" / "t2020_001.html").write_text(_page(0, base), "utf-8")
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serve(root) as base:
         yield base, root
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def _sources(tmp_path: Path, base: str) -> Path:
     f = tmp_path / "sources.toml"
-    f.write_text(f'''raw = "{tmp_path / 'raw'}"
-[[site]]
-name = "fake-city"
-lists = ["{base}/list/index.html"]
-title_keywords = ["质量月"]
-rate_limit_s = 0.0
-timeout_s = 1.0
-retries = 1
-
-[[site]]
-name = "down"
-lists = ["http://127.0.0.1:9/list.html"]
-timeout_s = 0.5
-retries = 0
-''', "utf-8")
+    f.write_text(sources_toml(base, tmp_path / "raw"), "utf-8")
     return f
 
 

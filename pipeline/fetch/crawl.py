@@ -173,8 +173,9 @@ class _Crawl:
             raise _Refused(f"HTTP {response.status_code}")
         row.sha256, row.size = hashlib.sha256(body).hexdigest(), len(body)
         if target is not None:
+            existed = target.exists()
             row.path, row.previous = str(target), _store(target, body, row.sha256)
-            if before.get("sha256") == row.sha256 or (not row.previous and target.exists() and _same(target, row.sha256)):
+            if before.get("sha256") == row.sha256 or (existed and not row.previous):
                 self.summary.unchanged += 1
             else:
                 self.summary.downloaded += 1
