@@ -313,7 +313,6 @@ DaskOption = typer.Option(None, "--dask-address", help="Run the analyses on the 
 LogOption = typer.Option(None, "--log-level", help="DEBUG, INFO, WARNING or ERROR.")
 
 
-@app.command()
 @task(name="fetch-sources", cache_policy=NO_CACHE, persist_result=False)
 def fetch_sources(sources_file: str, raw: str | None = None) -> str:
     """Download new or changed notices (pipeline.fetch); the folder they are in."""
@@ -331,6 +330,7 @@ def fetch_and_ingest(sources_file: str, raw: str | None = None, settings: dict[s
     return ingest(sources=[folder], settings=settings)
 
 
+@app.command()
 def run(
     raw: list[Path] = RawOption,
     db: str | None = DbOption,
