@@ -54,6 +54,8 @@ class OutlineItem(BaseModel):
     body: str = Field(default="", description="unnumbered paragraphs that follow the item")
     intro: str | None = Field(default=None, description="the unnumbered lead-in paragraph right before "
                               "the item, e.g. '主要活动如下：'")
+    not_activity: str | None = Field(default=None, description="why an item of an activity section is no "
+                                     "activity, e.g. 'time: 活动时间'")
     span: Span = Field(default_factory=Span)
 
 

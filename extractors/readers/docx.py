@@ -20,7 +20,7 @@ from extractors.errors import BadInputError, TooLargeError
 from extractors.readers.docx_numbering import Numbering
 from schemas import Page, Table, TableCell, TextLine
 
-DOCX_READER_VERSION = "1"
+DOCX_READER_VERSION = "2"
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W}
 MAX_UNCOMPRESSED = 200 * 1024 * 1024  # zip-bomb guard for document parts

@@ -56,6 +56,13 @@ class _Level:
     fmt: str = "decimal"
     text: str = "%1."
     start: int = 1
+    restart: int | None = None  # w:lvlRestart: 0 never; n restarts after level n-1 (0-based) or a shallower one
+
+    def restarts_after(self, ilvl: int) -> bool:
+        """Does using level ``ilvl`` restart this (deeper) level?"""
+        if self.restart is None:
+            return True
+        return self.restart != 0 and ilvl < self.restart
 
 
 @dataclass
@@ -64,6 +71,9 @@ class Numbering:
 
     levels: dict[str, dict[int, _Level]] = field(default_factory=dict)
     counters: dict[str, dict[int, int]] = field(default_factory=dict)
+    # numId → whose counters it advances: instances of one abstract list continue each other
+    # (Word), unless the instance restarts with a w:startOverride
+    lists: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_document(cls, document: Any) -> Numbering:
@@ -73,17 +83,22 @@ class Numbering:
             return cls()
         abstract = {a.get(_q("abstractNumId")): _parse_levels(a) for a in root.findall(_q("abstractNum"))}
         levels: dict[str, dict[int, _Level]] = {}
+        lists: dict[str, str] = {}
         for num in root.findall(_q("num")):
             ref = num.find(_q("abstractNumId"))
-            base = dict(abstract.get(ref.get(_q("val")) if ref is not None else "", {}))
+            abstract_id = ref.get(_q("val")) if ref is not None else ""
+            base = dict(abstract.get(abstract_id, {}))
+            num_id = num.get(_q("numId")) or ""
+            restarted = num.find(f"{_q('lvlOverride')}/{_q('startOverride')}") is not None
+            lists[num_id] = num_id if restarted else f"abstract:{abstract_id}"
             for override in num.findall(_q("lvlOverride")):
                 ilvl = int(override.get(_q("ilvl"), "0"))
                 start = override.find(_q("startOverride"))
                 if start is not None and ilvl in base:
                     lvl = base[ilvl]
-                    base[ilvl] = _Level(lvl.fmt, lvl.text, int(start.get(_q("val"), "1")))
-            levels[num.get(_q("numId")) or ""] = base
-        return cls(levels=levels)
+                    base[ilvl] = _Level(lvl.fmt, lvl.text, int(start.get(_q("val"), "1")), lvl.restart)
+            levels[num_id] = base
+        return cls(levels=levels, lists=lists)
 
     def marker(self, p: Any) -> str | None:
         num_pr = p.find(f"{_q('pPr')}/{_q('numPr')}")
@@ -98,9 +113,9 @@ class Numbering:
 
     def _advance(self, num_id: str, ilvl: int) -> str:
         levels = self.levels[num_id]
-        counters = self.counters.setdefault(num_id, {})
+        counters = self.counters.setdefault(self.lists.get(num_id, num_id), {})
         counters[ilvl] = counters.get(ilvl, levels[ilvl].start - 1) + 1
-        for deeper in [k for k in counters if k > ilvl]:
+        for deeper in [k for k in counters if k > ilvl and levels.get(k, _Level()).restarts_after(ilvl)]:
             del counters[deeper]
         text = levels[ilvl].text
 
@@ -119,9 +134,11 @@ def _parse_levels(abstract: Any) -> dict[int, _Level]:
         fmt = lvl.find(_q("numFmt"))
         text = lvl.find(_q("lvlText"))
         start = lvl.find(_q("start"))
+        restart = lvl.find(_q("lvlRestart"))
         out[ilvl] = _Level(
             fmt=fmt.get(_q("val"), "decimal") if fmt is not None else "decimal",
             text=text.get(_q("val"), "") if text is not None else "",
             start=int(start.get(_q("val"), "1")) if start is not None else 1,
+            restart=int(restart.get(_q("val"), "0")) if restart is not None else None,
         )
     return out

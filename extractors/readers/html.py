@@ -1,7 +1,10 @@
 """HTML reader (lxml): boilerplate stripped, block elements → paragraphs, data tables → tables.
 
 Government pages wrap a notice in navigation, scripts and footers; those are removed
-first (by tag, and by id/class words such as nav, menu, footer). Then the document is
+first (by tag, and by id/class words such as nav, menu, footer), then by what they hold,
+whatever the site's markup: elements made mostly of links (navigation, sidebars, related
+articles) and lines holding the site's phrases (版权所有, 打印本页, 发布时间：…; both in
+data/web_furniture.toml). Then the document is
 walked in order: each block element (p, div, h1-h6, li, ...) or ``<br>`` ends a paragraph.
 A ``<table>`` with at least two rows and two columns and no nested table is a data table
 (rowspan/colspan read directly, ``<br>`` and paragraphs inside a cell kept as line breaks);
@@ -11,6 +14,9 @@ any other table is page layout and its cells are walked as ordinary flow.
 from __future__ import annotations
 
 import re
+import tomllib
+from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +28,7 @@ from extractors.readers.encoding import UndecodableError, decode_bytes
 from extractors.readers.html_style import StyleSheet, TextStyle
 from schemas import Page, Table, TableCell, TextLine
 
-HTML_READER_VERSION = "1"
+HTML_READER_VERSION = "2"
 _DROP_TAGS = ("script", "style", "noscript", "nav", "aside", "form", "iframe", "template", "button",
               "select", "head", "object", "svg")
 _PAGE_BANDS = ("header", "footer")  # dropped unless inside <article>/<main> (an article's own header holds its title)
@@ -42,6 +48,7 @@ def read_html(path: Path) -> tuple[list[Page], list[str]]:
     sheet = StyleSheet.from_root(root)
     strip_boilerplate(root)
     body = root.find(".//body")
+    drop_link_lists(body if body is not None else root)
     walker = _FlowWalker(sheet)
     walker.walk(body if body is not None else root)
     walker.flush()
@@ -76,6 +83,35 @@ def strip_boilerplate(root: Any) -> None:
     for el in list(root.iter()):
         if isinstance(el.tag, str) and el.tag not in ("html", "body") and _is_boilerplate(el):
             _drop(el)
+
+
+@lru_cache(maxsize=1)
+def _furniture() -> dict[str, Any]:
+    return tomllib.loads(resources.files("extractors").joinpath("data/web_furniture.toml").read_text("utf-8"))
+
+
+def drop_link_lists(el: Any) -> None:
+    """Remove navigation, sidebars and related-article lists by what they hold, not by their
+    markup: elements made mostly of links (at least a few) with little plain text."""
+    rules = _furniture()
+    for child in list(el):
+        if not isinstance(child.tag, str):
+            continue
+        links = [a for a in child.iter("a")]
+        total = len(_text_of(child))
+        link_text = sum(len(_text_of(a)) for a in links)
+        if len(links) >= rules["min_links"] and total and link_text / total > rules["link_share"] \
+                and total - link_text <= rules["max_plain_chars"]:
+            _drop(child)
+        else:
+            drop_link_lists(child)
+
+
+def is_site_line(text: str) -> bool:
+    """A line of the site's furniture (版权所有, 打印本页, 发布时间：…), not of the notice."""
+    rules = _furniture()
+    t = _SPACES.sub("", text)
+    return len(t) <= rules["max_chars"] and any(p in t for p in rules["phrases"])
 
 
 def _is_boilerplate(el: Any) -> bool:
@@ -164,7 +200,7 @@ class _FlowWalker:
     def flush(self) -> None:
         text = _SPACES.sub(" ", "".join(self.buffer)).strip()
         self.buffer = []
-        if text:
+        if text and not is_site_line(text):
             self.items.append(TextLine(
                 text=text, page=1, kind="paragraph", style=self.tag, align=self.style.align,
                 font_size=self.style.font_size, bold=self.style.bold or self.tag in _HEADINGS,

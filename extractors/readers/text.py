@@ -2,20 +2,22 @@
 
 Each non-blank line is a paragraph, except in hard-wrapped files (most lines cut at the
 same width), where a line continues the one before unless that one ended short, or it
-starts with a list marker. Form feeds (\\f) start a new page.
+opens a paragraph (list marker, label line, first-line indent) or stands alone (centred).
+Form feeds (\\f) start a new page.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from pathlib import Path
 
 from extractors.errors import BadInputError
 from extractors.readers.encoding import UndecodableError, decode_bytes
+from extractors.readers.furniture import is_label_line, is_page_number
 from schemas import Page, TextLine
 
-TEXT_READER_VERSION = "1"
+TEXT_READER_VERSION = "2"
+_SENTENCE_END = "。！？；：:;!?”’）)"  # a marker-like line start after any other character is mid-sentence (第\n一、)
 _MARKER = re.compile(r"^\s*(?:[一二三四五六七八九十百]+[、．.]|[（(][一二三四五六七八九十百\d]+[）)]|\d{1,3}[、．.](?!\d)|附件)")
 
 
@@ -37,30 +39,45 @@ def _page(number: int, text: str) -> Page:
 
 
 def display_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    """Columns as a fixed-width cutter counts them: ASCII 1, any other character 2 (a GB18030
+    double-byte character, 。 and “ included)."""
+    return sum(1 if ord(ch) < 0x80 else 2 for ch in text)
+
+
+def _leading(line: str) -> int:
+    return display_width(line) - display_width(line.lstrip(" \t\u3000"))
 
 
 def is_hard_wrapped(lines: list[str]) -> bool:
-    """At least 5 lines and 60 % of them within 2 columns of the widest line."""
-    widths = [display_width(ln) for ln in lines if ln.strip()]
+    """At least 5 lines and 40 % of them within 2 columns of the widest (centred and
+    right-aligned lines aside: a red head, a title, a signature)."""
+    widths = [display_width(ln) for ln in lines if ln.strip() and _leading(ln) <= 4]
     if len(widths) < 5:
         return False
     top = max(widths)
-    return sum(1 for w in widths if w >= top - 2) >= 0.6 * len(widths)
+    return sum(1 for w in widths if w >= top - 2) >= 0.4 * len(widths)
 
 
 def join_wrapped(lines: list[str]) -> list[str]:
-    """Undo hard wraps: a full-width line continues into the next unless the next is marked."""
-    top = max(display_width(ln) for ln in lines if ln.strip())
+    """Undo hard wraps: a line cut at the full width continues into the next, unless the next
+    opens a new paragraph (a list marker, a label line such as 牵头单位：, a first-line indent)
+    or stands alone (centred or right-aligned: a red head, a doc number, a signature). Page
+    numbers between the two lines of a wrapped paragraph are dropped without closing it."""
+    kept = [ln for ln in lines if not (ln.strip() and is_page_number(ln))]
+    top = max((display_width(ln) for ln in kept if ln.strip() and _leading(ln) <= 4), default=0)
     out: list[str] = []
     open_para = False
-    for ln in lines:
+    for ln in kept:
         if not ln.strip():
             open_para = False
             continue
-        if open_para and out and not _MARKER.match(ln):
+        lead = _leading(ln)
+        set_off = lead > 4
+        marked = bool(_MARKER.match(ln)) and bool(out) and out[-1].rstrip()[-1:] in _SENTENCE_END
+        starts = set_off or lead > 0 or marked or is_label_line(ln)
+        if open_para and out and not starts:
             out[-1] += ln.strip()
         else:
             out.append(ln)
-        open_para = display_width(ln) >= top - 2
+        open_para = not set_off and display_width(ln) >= top - 2
     return out

@@ -9,15 +9,13 @@ centred line, or where the font changes. DOCX/HTML paragraphs pass through uncha
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 
+from extractors.readers.furniture import PAGE_NUMBER, is_label_line, is_page_number
 from schemas import BBox, LayoutDocument, Table, TextLine
 
-PAGE_NUMBER = re.compile(
-    r"^\s*(?:[—–\-－─_~·.]+\s*\d{1,4}\s*[—–\-－─_~·.]+|第\s*\d{1,4}\s*页(?:\s*[，,/]?\s*共\s*\d{1,4}\s*页)?"
-    r"|\d{1,4}\s*/\s*\d{1,4}|-?\s*\d{1,3}\s*-?)\s*$"
-)
+__all__ = ["PAGE_NUMBER", "Block", "BlockItem", "build_blocks", "is_page_number", "strip_furniture"]
+
 MARKER_START = re.compile(
     r"^\s*(?:[一二三四五六七八九十百]+\s*[、．.]|[（(]\s*[一二三四五六七八九十百]+\s*[）)]|\d{1,3}\s*[、．.](?:(?=(?:19|20)\d{2}\s*年)|(?!\d))"
     r"|[（(]\s*\d{1,3}\s*[）)]|[①-⑳]|[⑴-⒇]|第[一二三四五六七八九十百]+[条章节])"
@@ -44,35 +42,72 @@ class Block:
 BlockItem = Block | Table
 
 
-def is_page_number(text: str) -> bool:
-    return bool(PAGE_NUMBER.match(text)) and len(text.strip()) <= 16
-
-
 def strip_furniture(doc: LayoutDocument) -> list[list[TextLine | Table]]:
-    """Per page, the items with page numbers and repeated running headers/footers removed."""
+    """Per page, the items with page numbers and running headers/footers removed."""
     repeated = _running_lines(doc)
+    body = _body_size(doc)
     pages: list[list[TextLine | Table]] = []
     for page in doc.pages:
+        edges = _lone_edge_lines(page.items, body)
         keep: list[TextLine | Table] = []
-        for item in page.items:
-            if isinstance(item, TextLine) and (is_page_number(item.text) or _norm(item.text) in repeated):
+        for k, item in enumerate(page.items):
+            if isinstance(item, TextLine) and (is_page_number(item.text) or _furniture_key(item.text) in repeated
+                                               or k in edges):
                 continue
             keep.append(item)
         pages.append(keep)
     return pages
 
 
+def _edge_lines(items: list[TextLine | Table]) -> list[tuple[int, TextLine]]:
+    lines = [(k, i) for k, i in enumerate(items) if isinstance(i, TextLine) and i.bbox is not None]
+    return lines[:2] + lines[-2:] if len(lines) > 4 else lines
+
+
 def _running_lines(doc: LayoutDocument) -> set[str]:
-    """Short lines that sit at the very top or bottom of at least 3 pages and half of them."""
-    if len(doc.pages) < 3:
+    """Short lines at the top or bottom of a page (digits aside: 第2页 = 第3页) that recur at the
+    same height on at least two pages and on half of them."""
+    if len(doc.pages) < 2:
         return set()
-    counts: Counter[str] = Counter()
+    where: dict[str, dict[int, float]] = {}
     for page in doc.pages:
-        lines = [i for i in page.items if isinstance(i, TextLine) and i.bbox is not None]
-        edge = {_norm(x.text) for x in lines[:1] + lines[-1:] if len(_norm(x.text)) <= 30}
-        counts.update(edge)
-    threshold = max(3, len(doc.pages) // 2)
-    return {t for t, n in counts.items() if n >= threshold and t}
+        for _, line in _edge_lines(page.items):
+            key = _furniture_key(line.text)
+            if key and len(key) <= 40 and line.bbox is not None:
+                where.setdefault(key, {}).setdefault(page.number, line.bbox.top)
+    threshold = max(2, len(doc.pages) // 2)
+    out: set[str] = set()
+    for key, tops in where.items():
+        heights = sorted(tops.values())
+        if len(tops) >= threshold and heights[-1] - heights[0] <= 4.0:
+            out.add(key)
+    return out
+
+
+def _lone_edge_lines(items: list[TextLine | Table], body: float) -> set[int]:
+    """A page's first or last line set in a small font well apart from the text (a running
+    header over a rule, a footer line): furniture even when it does not recur."""
+    lines = [(k, i) for k, i in enumerate(items) if isinstance(i, TextLine) and i.bbox is not None]
+    if len(lines) < 3 or not body:
+        return set()
+    out: set[int] = set()
+    for (k, line), (_, other) in ((lines[0], lines[1]), (lines[-1], lines[-2])):
+        assert line.bbox is not None and other.bbox is not None
+        size = line.font_size or body
+        gap = max(other.bbox.top - line.bbox.bottom, line.bbox.top - other.bbox.bottom)
+        if size < 0.8 * body and gap > 1.5 * body and len(_norm(line.text)) <= 40:
+            out.add(k)
+    return out
+
+
+def _body_size(doc: LayoutDocument) -> float:
+    sizes = sorted(i.font_size for p in doc.pages for i in p.items if isinstance(i, TextLine) and i.font_size
+                   and i.bbox is not None)
+    return sizes[len(sizes) // 2] if sizes else 0.0
+
+
+def _furniture_key(text: str) -> str:
+    return re.sub(r"\d+", "#", _norm(text))
 
 
 def _norm(text: str) -> str:
@@ -145,7 +180,9 @@ def _continues(prev: Block, line: TextLine, margin: tuple[float, float] | None) 
         return False
     if is_page_number(line.text):
         return False
-    if MARKER_START.match(line.text) and not _mid_sentence(last, margin, size):
+    if is_label_line(line.text):
+        return False  # 牵头单位：… under an item is a line of its own
+    if MARKER_START.match(line.text) and (not _mid_sentence(last, margin, size) or is_label_line(prev.text)):
         return False
     if prev.align == "center" or _is_centred(line, margin) or _is_set_off(last, margin, size):
         return False

@@ -16,6 +16,7 @@ from extractors.structure.outline import block_marker
 from extractors.structure.segments import (
     ATTACH_HEAD,
     DATE_LINE,
+    DOC_NUMBER_LINE,
     attachment_entries,
     is_title_text,
     slogan_regions,
@@ -97,7 +98,7 @@ def is_org_line(text: str) -> bool:
 def extract_meta(blocks: list[Block], outline: list[OutlineItem] | None = None) -> DocumentMeta:
     outline = outline or []
     meta = DocumentMeta()
-    meta.doc_number = find_doc_number(blocks[:10])
+    meta.doc_number = find_doc_number(_head(blocks))
     meta.title = find_title(blocks)
     date_idx = signed_date_index(blocks)
     if date_idx is not None:
@@ -121,8 +122,12 @@ def signed_date_index(blocks: list[Block]) -> int | None:
 
 
 def find_doc_number(head: list[Block]) -> str | None:
-    """The document's own number: a line that opens with one (a salutation may be glued on)."""
+    """The document's own number: a line that is only one (under a red head of many bodies, or
+    inside a web page's furniture), else the first line that opens with one."""
     for b in head:
+        if DOC_NUMBER_LINE.match(b.text):
+            return find_doc_numbers(b.text)[0]
+    for b in head[:10]:
         nums = find_doc_numbers(b.text)
         if nums and squash(b.text).startswith(squash(nums[0])[:2]) and not ATTACH_HEAD.match(b.text):
             return nums[0]
@@ -134,10 +139,11 @@ def find_title(blocks: list[Block]) -> str | None:
     reads as a title (a wrapped title); else the cover letter's 《…》."""
     head = _head(blocks)
     body = _body_size(blocks)
-    for i in range(len(head)):
-        title = _title_at(head, i, body)
-        if title:
-            return title
+    found = [(i, t) for i in range(len(head)) if (t := _title_at(head, i, body))]
+    if found:
+        # the title font is the largest of the head: a running header or a sidebar line reads as
+        # a title too, but is never set larger than the title itself
+        return max(found, key=lambda f: ((head[f[0]].font_size or 0.0), -f[0]))[1]
     for blk in head:
         m = re.search(r"《([^》]{6,60})》", blk.text)
         if m and is_title_text(m.group(1)):
