@@ -44,7 +44,8 @@ def _span(pages: list[Any] | None, bbox: dict[str, Any] | None) -> Span:
 def _activity(a: ActivityRow) -> Activity:
     return Activity(
         seq=a.seq, source=a.source, category_raw=a.category_raw, category=a.category,  # type: ignore[arg-type]
-        category_method=a.category_method, project=a.project, content=a.content,
+        category_method=a.category_method, category_confidence=a.category_confidence,
+        category_evidence=a.category_evidence, category_key=a.category_key, project=a.project, content=a.content,
         organizers_raw=a.organizers_raw, time=a.time, place=a.place, outline_path=a.outline_path,
         extra=dict(a.extra or {}), span=_span(a.pages, a.bbox),
         organizer_refs=[

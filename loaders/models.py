@@ -164,6 +164,11 @@ class ActivityRow(Base):
     category_raw: Mapped[str | None] = mapped_column(Text, comment="the source's own label")
     category: Mapped[str | None] = mapped_column(ForeignKey("categories.code"), index=True)
     category_method: Mapped[str | None] = mapped_column(String(20))
+    category_confidence: Mapped[float | None] = mapped_column(Float, comment="0 = no evidence … 1 = one code only")
+    category_evidence: Mapped[dict[str, Any] | None] = mapped_column(
+        JSON, comment="what decided the category: label words, cue words, priors, scores")
+    category_key: Mapped[str | None] = mapped_column(String(16), index=True,
+                                                     comment="key of the activity's text (category_overrides)")
     project: Mapped[str | None] = mapped_column(Text)
     content: Mapped[str] = mapped_column(Text)
     organizers_raw: Mapped[str | None] = mapped_column(Text)
@@ -181,6 +186,17 @@ class ActivityRow(Base):
     document: Mapped[Document] = relationship(back_populates="activities")
     organizers: Mapped[list[ActivityOrganizer]] = relationship(
         order_by="ActivityOrganizer.position", cascade="all, delete-orphan")
+
+
+class CategoryOverride(Base):
+    __tablename__ = "category_overrides"
+    __table_args__ = {"comment": "analysts' category corrections, by activity text key; applied at every load"}
+
+    key: Mapped[str] = mapped_column(String(16), primary_key=True, comment="activities.category_key")
+    category: Mapped[str] = mapped_column(ForeignKey("categories.code"))
+    note: Mapped[str | None] = mapped_column(Text)
+    example: Mapped[str | None] = mapped_column(Text, comment="the activity's text when the override was made")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class Organization(Base):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,6 +17,8 @@ from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from loaders.category_overrides import METHOD_OVERRIDE
+from loaders.category_overrides import overrides as category_overrides
 from loaders.db import writer
 from loaders.faults import fault_point
 from loaders.lookups import (
@@ -177,7 +179,8 @@ def load_notice(engine: Engine, info: FileInfo, parsed: Notice, normalized: Noti
         session.flush()
         doc_id = _choose_document_id(session, info, row.id)
         ctx = _InsertContext(session, versions, load_id, row.id,
-                             organization_ids(session, (r["name"] for r in organization_rows(normalized))))
+                             organization_ids(session, (r["name"] for r in organization_rows(normalized))),
+                             category_overrides(session))
         _insert_notice(ctx, normalized, doc_id, None, 0)
         fault_point("load.mid")
         row.state = "off_topic" if flag else "loaded"
@@ -236,6 +239,7 @@ class _InsertContext:
     load_id: str
     file_id: int
     org_ids: dict[str, int]
+    category_overrides: dict[str, str] = field(default_factory=dict)  # text key → code
 
 
 def _insert_notice(ctx: _InsertContext, notice: Notice, doc_id: str, parent: str | None, position: int) -> None:
@@ -283,11 +287,14 @@ def _activity_row(ctx: _InsertContext, a: Activity, doc_id: str, index: int, sta
     row = ActivityRow(
         id=f"{doc_id}-a{index + 1}", document_id=doc_id, position=index + 1, seq=a.seq, source=a.source,
         category_raw=a.category_raw, category=a.category, category_method=a.category_method,
+        category_confidence=a.category_confidence, category_evidence=a.category_evidence, category_key=a.category_key,
         project=a.project, content=a.content, organizers_raw=a.organizers_raw, time=a.time, place=a.place,
         outline_path=a.outline_path, extra=dict(a.extra), pages=list(a.span.pages),
         page=a.span.pages[0] if a.span.pages else None, bbox=a.span.bbox.model_dump() if a.span.bbox else None,
         normalizer_version=ctx.versions.normalizer, **stamp,
     )
+    if a.category_key in ctx.category_overrides:  # an analyst's correction outlives every reload
+        row.category, row.category_method = ctx.category_overrides[a.category_key], METHOD_OVERRIDE
     row.organizers = [
         ActivityOrganizer(position=pos, organization_id=ctx.org_ids[ref.name], role=ref.role, raw=ref.raw,
                           resolved=ref.resolved, method=ref.method)

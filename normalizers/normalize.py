@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import cast, get_args
 
 from normalizers import categories
-from normalizers.categories import categorize
+from normalizers.categories import categorize_activity
 from normalizers.categories import data_hash as category_data_hash
 from normalizers.organizations import OrgContext, notice_definitions, resolve_organizers
 from normalizers.orgs import data_hash
@@ -63,8 +63,7 @@ def _normalize_one(notice: Notice) -> None:
             activity.organizer_refs = [OrganizerRef(raw=issuer, name=issuer, role="lead", resolved=True,
                                                     method="issuer", status="resolved",
                                                     evidence=["the notice's only issuer"])]
-        activity.category, activity.category_method = categorize(activity.category_raw, activity.content,
-                                                                 activity.project)
+        categorize_activity(activity)
 
 
 def _normalize_meta(notice: Notice) -> None:

@@ -17,6 +17,7 @@ from loaders.export import add_utf8_bom, export_json, export_jsonl
 from loaders.runs import file_states
 from pipeline import cli_fetch, cli_store
 from pipeline.cli_analytics import register as register_analytics
+from pipeline.cli_categories import categories_app
 from pipeline.cli_errors import QmetlGroup, check_reachable
 from pipeline.cli_orgs import orgs_app
 from pipeline.cli_output import emit_rows, store_settings
@@ -34,6 +35,7 @@ app = typer.Typer(
 db_app = typer.Typer(help="Store administration (migrations).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(orgs_app, name="orgs")
+app.add_typer(categories_app, name="categories")
 cli_store.register(app)
 cli_fetch.register(app)
 console = Console()

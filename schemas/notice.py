@@ -78,7 +78,10 @@ class Activity(BaseModel):
     source: Literal["table", "list"]
     category_raw: str | None = None
     category: str | None = None
-    category_method: str | None = Field(default=None, description="label_map / classifier / default")
+    category_method: str | None = Field(default=None, description="label_map / classifier / default / override")
+    category_confidence: float | None = Field(default=None, description="0 (no evidence) … 1 (one code only)")
+    category_evidence: dict[str, Any] | None = Field(default=None, description="what decided the category")
+    category_key: str | None = Field(default=None, description="key of the activity's text, for overrides")
     project: str | None = None
     content: str
     organizers_raw: str | None = None
@@ -147,6 +150,8 @@ def _activity_export(a: Activity) -> dict[str, Any]:
         "category_raw": a.category_raw,
         "category": a.category,
         "category_method": a.category_method,
+        "category_confidence": a.category_confidence,
+        "category_evidence": a.category_evidence,
         "project": a.project,
         "content": a.content,
         "organizers_raw": a.organizers_raw,
