@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 
 from extractors.structure.blocks import MARKER_START, Block, BlockItem
-from extractors.structure.columns import extra_key, is_header_row, map_header
+from extractors.structure.columns import assign_fields, extra_key, is_header_row
+from extractors.structure.table_cells import join_bodies, unwrap
 from extractors.structure.table_rows import LogicalTable, Row, is_banner, stitch_rows, strip_header_prefix
 from schemas import Activity, Span, Table, TableCell
 
@@ -63,6 +64,8 @@ def header_rows(table: Table, settings: TableSettings = DEFAULT_SETTINGS) -> int
         caps += 1
     n = 0
     for r in range(caps, min(table.n_rows, caps + settings.max_header_rows)):
+        if r > caps and is_banner(grid[r]):
+            break  # a row across the table under the header: a group label, not a header row
         marked = any(c.is_header for c in table.cells if c.row == r)
         if marked or is_header_row(row_texts(table, r)):
             n = r + 1
@@ -89,10 +92,8 @@ def column_names(table: Table, n_head: int) -> list[str]:
 
 
 def _field_names(names: list[str]) -> list[str | None]:
-    """Fields from the most specific header part (the lowest row), falling back to the whole name."""
-    last = map_header([n.split("/")[-1] for n in names])
-    whole = map_header(names)
-    return [a if a is not None else b for a, b in zip(last, whole, strict=True)]
+    """Fields of the table's columns from header meaning, leaf by leaf (see ``columns.assign_fields``)."""
+    return assign_fields(names)
 
 
 # ---------------------------------------------------------------- grouping fragments
@@ -297,12 +298,12 @@ def _activity(logical: LogicalTable, row: Row, seq: int) -> Activity:
             if v:
                 extra[extra_key(header.split("/")[-1]) or f"col{i + 1}"] = v
         elif f in values and f in ("organizers_lead", "organizers_co"):
-            values[f] = "、".join(x for x in (values[f], v) if x)
+            values[f] = "、".join(x for x in (join_bodies(values[f]), join_bodies(v)) if x)
         else:
             values[f] = v
     _place_section(logical, row.section, values, extra)
     printed = SEQ.fullmatch(norm(values.get("seq", "")))
-    lead, co = unwrap(values.get("organizers_lead", "")), unwrap(values.get("organizers_co", ""))
+    lead, co = join_bodies(values.get("organizers_lead", "")), join_bodies(values.get("organizers_co", ""))
     organizers_raw = lead + (f"；配合{co}" if co else "")
     return Activity(
         seq=int(printed.group(1)) if printed else seq, source="table",
@@ -323,8 +324,3 @@ def _place_section(logical: LogicalTable, section: str | None, values: dict[str,
             values[f] = section
             return
     extra["分组"] = section
-
-
-def unwrap(text: str) -> str:
-    """Join a cell's wrapped lines: line breaks inside a cell are not content."""
-    return "".join(part.strip() for part in (text or "").split("\n"))

@@ -210,10 +210,11 @@ def _content(rng: random.Random, cat: str, k: int, c: str, year: int, used: set[
         if rng.random() < 0.4:
             text += rng.choice(["，营造全社会重视质量的良好氛围", "，推动企业落实质量主体责任", "，切实保障群众消费安全",
                                 "，帮助企业解决质量技术难题", "，提升全员质量意识"])
-        if text not in used:
-            used.add(text)
+        key = text.split("，")[0]
+        if text not in used and key not in used:
+            used |= {text, key}
             return text
-    text = f"{text}（第{len(used) + 1}场）"
+    text = f"{text.split('，')[0]}（第{len(used) + 1}场）"
     used.add(text)
     return text
 
