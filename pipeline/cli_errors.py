@@ -161,12 +161,12 @@ def _debug() -> bool:
 class QmetlGroup(TyperGroup):
     """The top-level command group: commands in the order a user meets them, mistakes as messages."""
 
-    def list_commands(self, ctx: click.Context) -> list[str]:
+    def list_commands(self, ctx: Any) -> list[str]:  # typer may vendor its own click
         names = list(self.commands)
         rank = {name: i for i, name in enumerate(COMMAND_ORDER)}
         return sorted(names, key=lambda n: (rank.get(n, len(COMMAND_ORDER)), names.index(n)))
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except (click.exceptions.Exit, typer.Exit, click.ClickException, click.exceptions.Abort):

@@ -63,6 +63,7 @@ def serve(root: Path) -> Iterator[str]:
     shutil.copytree(SITE, root)
     server = _Server(("127.0.0.1", 0), lambda *a: _Handler(*a, directory=str(root)))
     base = f"http://127.0.0.1:{server.server_address[1]}"
+    (root / "notices" / "files").mkdir(parents=True, exist_ok=True)  # not in git: it holds only generated files
     render_xlsx(notice(0), root / "notices" / "files" / "a1.xlsx")
     (root / "notices" / "t2020_001.html").write_text(notice_page(0, base), "utf-8")
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -240,7 +240,7 @@ def test_qmetl_run_uses_the_server_it_started_early_and_stops_it(raw_dir: Path, 
     assert _documents(tmp_path / "qm.db") == 1, "the database file alone holds the run"
 
     again = _qmetl_run(*args)  # nothing to do: no flow, and the early server is stopped unused
-    assert again["code"] == 0 and "1 skipped" in str(again["output"])
+    assert again["code"] == 0 and "1 unchanged" in str(again["output"])
     assert _gone(int(str(again["early_pid"])))
 
 

@@ -66,15 +66,23 @@ def _edge_lines(items: list[TextLine | Table]) -> list[tuple[int, TextLine]]:
 
 def _running_lines(doc: LayoutDocument) -> set[str]:
     """Short lines at the top or bottom of a page (digits aside: 第2页 = 第3页) that recur at the
-    same height on at least two pages and on half of them."""
+    same height on at least two pages and on half of them, once per page (a running header is
+    printed once on a page; text repeated within a page is content)."""
     if len(doc.pages) < 2:
         return set()
     where: dict[str, dict[int, float]] = {}
+    twice: set[str] = set()
     for page in doc.pages:
+        seen: set[str] = set()
         for _, line in _edge_lines(page.items):
             key = _furniture_key(line.text)
+            if key in seen:
+                twice.add(key)
+            seen.add(key)
             if key and len(key) <= 40 and line.bbox is not None:
                 where.setdefault(key, {}).setdefault(page.number, line.bbox.top)
+    for key in twice:
+        where.pop(key, None)
     threshold = max(2, len(doc.pages) // 2)
     out: set[str] = set()
     for key, tops in where.items():

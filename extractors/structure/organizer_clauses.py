@@ -168,9 +168,9 @@ def prose_clauses(sentence: str) -> list[tuple[str, str]]:
         start += len(clause) + 1
         if any(a < span[1] and span[0] < b for a, b in taken):
             continue
-        m = r.subject.match(clause)
-        if m and m.group(1)[0] not in r.collective_start and _bodies_ok(m.group(1)):
-            out.append((span[0], "subject", m.group(1)))
+        subject = r.subject.match(clause)
+        if subject and subject.group(1)[0] not in r.collective_start and _bodies_ok(subject.group(1)):
+            out.append((span[0], "subject", subject.group(1)))
     return [(form, raw) for _, form, raw in sorted(out)]
 
 
