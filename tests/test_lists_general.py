@@ -13,7 +13,9 @@ import pytest
 
 from extractors import parse_notice, read_layout
 from extractors.readers.text import join_wrapped
+from extractors.structure.metadata import ORG_TOKEN
 from extractors.structure.organizer_clauses import find_clause, item_clause
+from extractors.structure.redhead import head_line_names, unwrap
 from schemas import Notice
 from tests.gen import lists_docx, lists_render
 from tests.gen.lists import DEV_SEEDS, build, truth
@@ -110,3 +112,63 @@ def test_libreoffice_pdf_of_automatic_numbering_gives_the_docx_outline(tmp_path:
     want = [o["path"] for o in truth(notice)["outline"]]
     assert [o.path for o in _parse(docx).outline] == want
     assert [o.path for o in _parse(pdf).outline] == want
+
+
+def _unsigned(joint: bool, columns: int) -> int:
+    return next(s for s in DEV_SEEDS
+                if (n := build(s)).joint == joint and n.head_columns == columns and not n.signed)
+
+
+# stamps only, no signature text: the red head (one or two names a line, letter-spaced in PDFs,
+# a borderless head table in DOCX) names the issuers; before, the doc number's abbreviation did
+@pytest.mark.parametrize(("joint", "columns"), [(True, 2), (True, 1), (False, 1)])
+@pytest.mark.parametrize("fmt", ["lit.docx", "rl.pdf", "wrap.txt"])
+def test_unsigned_notice_takes_its_issuers_from_the_red_head(joint: bool, columns: int, fmt: str,
+                                                             tmp_path: Path) -> None:
+    notice = build(_unsigned(joint, columns))
+    got = _parse(RENDER[fmt](notice, tmp_path / f"n.{fmt.split('.')[1]}", random.Random(0)))
+    assert [_sq(x) for x in got.meta.issuers_raw] == [_sq(x) for x in truth(notice)["document"]["issuers"]]
+
+
+@pytest.mark.slow
+def test_libreoffice_two_column_red_head_gives_every_issuer(tmp_path: Path) -> None:
+    notice = build(_unsigned(True, 2))
+    docx = RENDER["auto.docx"](notice, tmp_path / "n.docx", random.Random(0))
+    got = _parse(lists_docx.docx_to_pdf(docx, tmp_path / "n.pdf"))
+    assert [_sq(x) for x in got.meta.issuers_raw] == [_sq(x) for x in truth(notice)["document"]["issuers"]]
+
+
+@pytest.mark.parametrize(("line", "want"), [
+    ("湖 北 省 总 工 会 湖 北 省 交 通 运 输 厅 文件", ["湖北省总工会", "湖北省交通运输厅"]),
+    ("襄阳市发展和改革委员会 襄 阳 市 科 学 技 术 协 会", ["襄阳市发展和改革委员会", "襄阳市科学技术协会"]),
+    ("中国共产主义青年团湖北省委员会", ["中国共产主义青年团湖北省委员会"]),
+    ("延边朝鲜族自治州质量技术监督局延边朝鲜族自治州总工会", ["延边朝鲜族自治州质量技术监督局", "延边朝鲜族自治州总工会"]),
+    ("文件", []),
+    ("关于开展2020年全市“质量月”活动的通知", None),
+    ("特急", None),
+])
+def test_red_head_line_names(line: str, want: list[str] | None) -> None:
+    assert head_line_names(line, ORG_TOKEN) == want
+
+
+def test_notice_of_a_title_and_its_items_lists_them_as_activities(tmp_path: Path) -> None:
+    items = ["一、开展质量宣传进社区活动。在城区广场设立咨询台，发放宣传资料。",
+             "二、开展计量惠民服务。为群众免费检定血压计、体重秤等计量器具。",
+             "三、组织质量管理培训。组织企业质量负责人参加培训。"]
+    path = tmp_path / "bare.txt"
+    path.write_text("\n".join(["关于开展2016年全县“质量月”活动的通知", "", *items]) + "\n", encoding="utf-8")
+    got = _parse(path)
+    assert got.meta.title == "关于开展2016年全县“质量月”活动的通知" and got.meta.year == 2016
+    assert [a.content for a in got.activities] == [t[2:] for t in items]
+
+
+def test_outline_of_frame_sections_only_gives_no_activities(tmp_path: Path) -> None:
+    path = tmp_path / "frame.txt"
+    path.write_text("关于开展2016年全县“质量月”活动的通知\n\n一、指导思想\n坚持质量第一。\n二、活动主题\n质量提升。\n"
+                    "三、工作要求\n各单位要高度重视。\n", encoding="utf-8")
+    assert _parse(path).activities == []
+
+
+def test_red_head_name_wrapped_in_its_cell_is_joined() -> None:
+    assert unwrap(["深圳市南山区质量技术监督局", "深圳市南山区人力资源和社会保障", "局"], ORG_TOKEN) == [
+        "深圳市南山区质量技术监督局", "深圳市南山区人力资源和社会保障局"]

@@ -4,7 +4,9 @@ Where the activities are, in order of precedence:
 1. under a section that names activities (主要活动, 活动内容, X开展的活动…);
 2. in the run of items introduced by a lead-in paragraph (…主要活动如下：);
 3. in a work plan, at the level where items carry their own assignment clause
-   (（X局牵头，各成员单位配合）, or a 牵头单位：… line after the item).
+   (（X局牵头，各成员单位配合）, or a 牵头单位：… line after the item);
+4. a bare list (a notice that is a title and its numbered items): the top-level items, when
+   most of them read as activities (data/non_activities.toml [activity] words).
 One item is one activity: inside such a region, an item that is only a heading (or a lead-in
 ending in ：) groups the activities under it; any other item is an activity, and the items
 under it (（1）…, 一是…) are its sub-points. Items the vocabulary in data/non_activities.toml
@@ -53,7 +55,7 @@ def list_activities(outline: list[OutlineItem], start_seq: int = 1) -> list[Acti
 
 def activity_items(outline: list[OutlineItem]) -> list[OutlineItem]:
     tree = _Tree(outline)
-    for rule in (_under_sections, _after_lead_in, _with_clauses):
+    for rule in (_under_sections, _after_lead_in, _with_clauses, _bare_list):
         found = rule(tree)
         if found:
             return found
@@ -146,6 +148,19 @@ def _with_clauses(tree: _Tree) -> list[OutlineItem]:
     depths = {o.depth for o in marked}
     level = [o for o in candidates if o.depth in depths and not _is_group(o, tree)]
     return level if len(marked) * 2 >= len(level) else []
+
+
+def _bare_list(tree: _Tree) -> list[OutlineItem]:
+    top = [o for o in tree.items if "/" not in o.path]
+    picked = _pick(top, tree)
+    doing = [o for o in picked if any(w in (o.heading or o.text) for w in _activity_words())]
+    return picked if len(picked) >= 2 and len(doing) * 2 > len(picked) else []
+
+
+@lru_cache(maxsize=1)
+def _activity_words() -> tuple[str, ...]:
+    data = tomllib.loads(resources.files("extractors").joinpath("data/non_activities.toml").read_text("utf-8"))
+    return tuple(data["activity"]["words"])
 
 
 def _parent_path(item: OutlineItem) -> str:

@@ -2,7 +2,7 @@
 
 title (wrapped title-font lines; absent → the cover letter's 《…》), doc_number (〔〕, no
 spaces), date (the 成文日期 line under the signature, not the 印发 date), issuers_raw (the
-signature's body names; unsigned → the doc number's issuer abbreviation), references,
+signature's body names; unsigned → the red head's bodies, else the doc number's issuer abbreviation), references,
 attachments, theme (活动主题 section or …主题是：X), slogans (口号 lists), campaign year.
 Canonical issuers, level and region are the normalizers' job.
 """
@@ -82,6 +82,7 @@ THEME_HEAD = re.compile(r"^(?:活动)?主题$")
 THEME_INLINE = re.compile(r"主题(?:是|为)?[:：]\s*[“\"]?([^。；”\"]{4,40})[”\"]?")
 SALUTATION = re.compile(r"[:：]$")
 ABBREV = re.compile(r"^([\u4e00-\u9fa5]{2,8})〔")
+SIGNATURE_LINES = 20  # a joint notice signs with up to ~20 bodies, one or two a line
 
 
 def is_date_line(text: str) -> bool:
@@ -95,7 +96,10 @@ def is_org_line(text: str) -> bool:
     return bool(tokens) and len(squash(text)) <= 90 and all(ORG_TOKEN.match(t) for t in tokens)
 
 
-def extract_meta(blocks: list[Block], outline: list[OutlineItem] | None = None) -> DocumentMeta:
+def extract_meta(blocks: list[Block], outline: list[OutlineItem] | None = None,
+                 head_names: list[str] | None = None) -> DocumentMeta:
+    """``head_names``: the red head's bodies (structure/redhead.py), used when the notice is
+    unsigned or its signature names only some of them."""
     outline = outline or []
     meta = DocumentMeta()
     meta.doc_number = find_doc_number(_head(blocks))
@@ -103,7 +107,8 @@ def extract_meta(blocks: list[Block], outline: list[OutlineItem] | None = None) 
     date_idx = signed_date_index(blocks)
     if date_idx is not None:
         meta.date = parse_date(blocks[date_idx].text)
-    meta.issuers_raw = signature(blocks, date_idx, outline) or _abbrev_issuer(meta.doc_number)
+    meta.issuers_raw = issuers_as_written(signature(blocks, date_idx, outline), head_names or []) \
+        or _abbrev_issuer(meta.doc_number)
     all_text = "\n".join(b.text for b in blocks)
     meta.references = [n for n in find_doc_numbers(all_text) if n != meta.doc_number]
     meta.attachments, _ = attachment_entries(blocks)
@@ -190,7 +195,7 @@ def signature(blocks: list[Block], date_idx: int | None, outline: list[OutlineIt
     lines after the body when there is no date. Names on one line are split at spaces."""
     lines: list[str] = []
     if date_idx is not None:
-        for b in reversed(blocks[max(0, date_idx - 6):date_idx]):
+        for b in reversed(blocks[max(0, date_idx - SIGNATURE_LINES):date_idx]):
             if not is_org_line(b.text):
                 break
             lines.insert(0, b.text)
@@ -204,6 +209,16 @@ def signature(blocks: list[Block], date_idx: int | None, outline: list[OutlineIt
                     break
                 lines.append(t)
     return [tok for line in lines for tok in re.sub(r"[（(](?:代?章|印|盖章)[）)]", "", line).split()]
+
+
+def issuers_as_written(signed: list[str], head: list[str]) -> list[str]:
+    """The signature's names; the red head's when there is no signature, or when the signature
+    names only some of the red head's bodies (the others signed by stamp alone)."""
+    if not signed:
+        return head
+    if len(head) > len(signed) and {squash(x) for x in signed} <= {squash(x) for x in head}:
+        return head
+    return signed
 
 
 def _after_last_item(blocks: list[Block], outline: list[OutlineItem]) -> int:

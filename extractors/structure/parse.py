@@ -11,13 +11,14 @@ import re
 
 from extractors.structure.blocks import Block, BlockItem, build_blocks
 from extractors.structure.list_activities import list_activities
-from extractors.structure.metadata import extract_meta
+from extractors.structure.metadata import ORG_TOKEN, extract_meta
 from extractors.structure.outline import build_outline
+from extractors.structure.redhead import red_head
 from extractors.structure.segments import attachment_entries, slogan_regions, split_embedded
 from extractors.structure.tables import table_activities
 from schemas import LayoutDocument, Notice, Span, StageError, StageResult
 
-STRUCTURE_VERSION = "3"
+STRUCTURE_VERSION = "4"
 _TOPIC = re.compile(r"质量|品牌|标准|计量|检验|认证|监管|监督")
 # Words that name a quality campaign outright: one is enough, however short the text (a fragment
 # holding only a title such as 关于开展2012年全市“质量月”活动的通知 is still a notice).
@@ -61,7 +62,7 @@ def parse_segment(items: list[BlockItem]) -> Notice:
     for region in slogan_regions(paragraphs, names):
         skip.update(region)
     outline = build_outline(paragraphs, skip)
-    meta = extract_meta(paragraphs, outline)
+    meta = extract_meta(paragraphs, outline, red_head(items, ORG_TOKEN))
     activities = table_activities(items)
     if not activities:
         activities = list_activities(outline)

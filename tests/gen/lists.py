@@ -85,6 +85,8 @@ class ListNotice:
     references: list[str]
     arabic_sep: str  # "." or "、"
     closing: list[str] = field(default_factory=list)
+    head_columns: int = 1  # a joint red head's names: one or two a line
+    signed: bool = True  # False: stamps only, no signature text (the red head names the issuers)
 
     @property
     def title(self) -> str:
@@ -193,6 +195,9 @@ def build(seed: int) -> ListNotice:
     )
     office = issuers[0].canonical if not joint else issuers[0].canonical + "办公室"
     notice.nodes = _LAYOUT_BUILDERS[layout](d, notice, office)
+    head = random.Random(f"{seed}-head")  # its own stream: the other traits stay as they were drawn
+    notice.head_columns = head.choice([1, 2]) if joint else 1
+    notice.signed = head.random() < 0.7
     if rng.random() < 0.4:
         notice.closing.append(f"联系人：李{rng.choice('华明强军芳')}，电话：0{rng.randint(100, 999)}-{rng.randint(10000000, 99999999)}。")
     return notice

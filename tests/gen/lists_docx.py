@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.gen.lists import ListNotice
-from tests.gen.lists_render import Para, literal, paragraphs, running_header
+from tests.gen.lists_render import Para, literal, name_rows, paragraphs, running_header
 
 _KIND_LEVEL = {"cn_dun": 0, "cn_paren": 1, "arabic_dot": 2, "arabic_paren": 3}
 
@@ -124,7 +124,7 @@ def render_docx(n: ListNotice, path: Path, rng: random.Random, auto: bool) -> Pa
     sub_id = ""
     paras = paragraphs(n)
     if n.joint:
-        _red_head_table(doc, [p.text for p in paras if p.role == "redhead"])
+        _red_head_table(doc, [b.written for b in n.issuers], n.head_columns)
     for p in paras:
         if p.role == "redhead" and n.joint:
             continue
@@ -182,23 +182,34 @@ def _in_requirements(p: Para, n: ListNotice) -> bool:
     return False
 
 
-def _red_head_table(doc: Any, names: list[str]) -> None:
+def _red_head_table(doc: Any, names: list[str], columns: int) -> None:
+    """A borderless red-head table: the bodies one a row (or two a row, the way long joint heads
+    are set) beside one merged 文件 cell."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm, Pt, RGBColor
 
-    table = doc.add_table(rows=len(names), cols=2)
+    rows = name_rows(names) if columns == 2 else [[x] for x in names]
+    widths = [Cm(12)] if columns == 1 else [Cm(7), Cm(7)]
+    word = Cm(3.5) if columns == 1 else Cm(2.5)
+    table = doc.add_table(rows=len(rows), cols=len(widths) + 1)
     table.autofit = False
-    table.columns[0].width, table.columns[1].width = Cm(12), Cm(3.5)
-    for i, name in enumerate(names):
-        table.cell(i, 0).width, table.cell(i, 1).width = Cm(12), Cm(3.5)
-        cell = table.cell(i, 0)
-        run = cell.paragraphs[0].add_run(name)
-        run.font.size, run.font.bold = Pt(18), True
-        run.font.color.rgb = RGBColor(0xE0, 0, 0)
-        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.DISTRIBUTE
-    merged = table.cell(0, 1).merge(table.cell(len(names) - 1, 1))
+    for k, w in enumerate([*widths, word]):
+        table.columns[k].width = w
+    for i, row in enumerate(rows):
+        for k, w in enumerate([*widths, word]):
+            table.cell(i, k).width = w
+        if len(row) < len(widths):  # a name alone on its row spans both name columns
+            table.cell(i, 0).merge(table.cell(i, len(widths) - 1))
+        for k, name in enumerate(row):
+            cell = table.cell(i, k)
+            run = cell.paragraphs[0].add_run(name)
+            run.font.size, run.font.bold = Pt(18 if columns == 1 else 12), True
+            run.font.color.rgb = RGBColor(0xE0, 0, 0)
+            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.DISTRIBUTE
+    last = len(widths)
+    merged = table.cell(0, last).merge(table.cell(len(rows) - 1, last))
     run = merged.paragraphs[0].add_run("文件")
-    run.font.size, run.font.bold = Pt(36), True
+    run.font.size, run.font.bold = Pt(36 if columns == 1 else 26), True
     run.font.color.rgb = RGBColor(0xE0, 0, 0)
 
 
@@ -266,7 +277,7 @@ def _layout(n: ListNotice, size: float, width_of: Any) -> list[tuple[float, floa
     for p in paragraphs(n):
         text = literal(p, n)
         if p.role == "redhead":
-            fs = 22.0 if n.joint else 26.0
+            fs = (22.0 if n.head_columns == 1 else 15.0) if n.joint else 26.0
             out.append(((_W - width_of(text, _FONT, fs)) / 2, fs, text, fs * 1.6, True))
             continue
         if p.role in ("docnum", "title"):

@@ -26,10 +26,15 @@ class Para:
     depth: int = 0
 
 
-def paragraphs(n: ListNotice) -> list[Para]:
+def paragraphs(n: ListNotice, web: bool = False) -> list[Para]:
+    """The printed paragraphs. A joint red head prints one name a line, or two a line where they
+    fit; an unsigned notice (stamps only) has no signature lines, except on a web page, which
+    shows no red head and so keeps the signature as text."""
     out: list[Para] = []
+    names = [b.written for b in n.issuers]
     if n.joint:
-        out += [Para("redhead", b.written) for b in n.issuers]
+        rows = name_rows(names) if n.head_columns == 2 else [[x] for x in names]
+        out += [Para("redhead", HEAD_GAP.join(row)) for row in rows]
     else:
         out.append(Para("redhead", n.issuers[0].written + RED_HEAD_WORD))
     if n.doc_number:
@@ -41,21 +46,26 @@ def paragraphs(n: ListNotice) -> list[Para]:
         out.append(Para("item", node.text, node, depth))
         out += [Para("label" if "单位：" in t else "body", t) for t in node.body]
     out += [Para("body", t) for t in n.closing]
-    names = [b.written for b in n.issuers]
-    if n.joint:  # two names a line where they fit, as signature blocks are set
-        i = 0
-        while i < len(names):
-            pair = names[i:i + 2]
-            if len(pair) == 2 and len(pair[0]) + len(pair[1]) <= 22:
-                out.append(Para("signature", "    ".join(pair)))
-                i += 2
-            else:
-                out.append(Para("signature", names[i]))
-                i += 1
-    else:
-        out.append(Para("signature", names[0]))
+    if n.signed or web:
+        rows = name_rows(names) if n.joint else [names[:1]]  # signature blocks are set two a line
+        out += [Para("signature", "    ".join(row)) for row in rows]
     out.append(Para("date", n.date_text))
     return out
+
+
+HEAD_GAP = "　　"
+
+
+def name_rows(names: list[str]) -> list[list[str]]:
+    """Two names a line where they fit (≤ 22 characters together), else one."""
+    rows: list[list[str]] = []
+    i = 0
+    while i < len(names):
+        pair = names[i:i + 2]
+        take = 2 if len(pair) == 2 and len(pair[0]) + len(pair[1]) <= 22 else 1
+        rows.append(names[i:i + take])
+        i += take
+    return rows
 
 
 def literal(p: Para, n: ListNotice) -> str:
@@ -121,7 +131,7 @@ def _related(n: ListNotice) -> list[str]:
 
 def _html_body(n: ListNotice, tag: str = "p") -> str:
     rows = []
-    for p in paragraphs(n):
+    for p in paragraphs(n, web=True):
         if p.role in ("redhead", "title"):
             continue
         text = literal(p, n)
