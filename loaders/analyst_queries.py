@@ -35,6 +35,19 @@ LIMIT 20"""),
 SELECT year, level, region, notices, activities
 FROM v_campaigns
 ORDER BY year, level, region"""),
+    AnalystQuery("notices", "Notices: one row per notice, however many files carry it", """
+SELECT COALESCE(title, source_file) AS title, level, region, year, activities, variants AS files,
+       CASE WHEN off_topic THEN 'off-topic (not counted)'
+            WHEN parent_document_id IS NOT NULL THEN 'embedded (forwarded)' ELSE 'loaded' END AS status,
+       notice_key, source_file AS representative
+FROM v_documents
+ORDER BY off_topic, year, level, region, title"""),
+    AnalystQuery("notices_by_level_year", "Notices and activities per level and year", """
+SELECT level, year, COUNT(*) AS notices, SUM(activities) AS activities
+FROM v_documents
+WHERE NOT off_topic
+GROUP BY level, year
+ORDER BY level, year"""),
     AnalystQuery("unresolved_organizers", "Organizer names not found in the registry", """
 SELECT organizer_raw, organization, COUNT(*) AS mentions, COUNT(DISTINCT document_id) AS notices,
        MIN(activity_id) AS example_activity

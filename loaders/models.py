@@ -111,6 +111,12 @@ class Document(Base):
     off_topic: Mapped[bool] = mapped_column(Boolean, default=False)
     pages: Mapped[list[Any]] = mapped_column(JSON, default=list)
     is_current: Mapped[bool] = mapped_column(Boolean, default=True, comment="false once the file is withdrawn")
+    notice_id: Mapped[str | None] = mapped_column(String(40), index=True, comment=(
+        "the notice this document is (loaders.notices): the smallest document id among the files carrying it"))
+    notice_match: Mapped[str | None] = mapped_column(String(20), comment=(
+        "how it joined its notice: first / identical / doc_number / text / title"))
+    fingerprint: Mapped[dict[str, Any] | None] = mapped_column(
+        JSON, deferred=True, comment="bottom-k sketch of the text's 4-gram hashes (notice identity)")
     load_id: Mapped[str] = mapped_column(String(40))
     extractor_version: Mapped[str] = mapped_column(String(200))
     normalizer_version: Mapped[str] = mapped_column(String(200))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, case, func, select
+from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
 from loaders.models import (
@@ -133,19 +133,20 @@ def unresolved_organizers(engine: Engine, examples: int = 3) -> list[dict[str, A
 
 
 def activities_per_organization(engine: Engine) -> list[dict[str, Any]]:
-    """Activities per canonical body per campaign year (current documents): one row per body, not per spelling."""
-    with Session(engine) as session:
-        rows = session.execute(
-            select(Document.year, Organization.name, func.count(func.distinct(ActivityRow.id)),
-                   func.sum(case((ActivityOrganizer.role == "lead", 1), else_=0)))
-            .join(ActivityOrganizer, ActivityOrganizer.organization_id == Organization.id)
-            .join(ActivityRow, ActivityRow.id == ActivityOrganizer.activity_id)
-            .join(Document, Document.id == ActivityRow.document_id)
-            .where(Document.is_current.is_(True))
-            .group_by(Document.year, Organization.name)
-            .order_by(Document.year, func.count(func.distinct(ActivityRow.id)).desc(), Organization.name)
-        ).all()
-    return [{"year": y, "organization": n, "activities": c, "as_lead": int(lead or 0)} for y, n, c, lead in rows]
+    """Activities per canonical body per campaign year: one row per body, not per spelling, and per
+    notice, not per file — read from v_activity_organizers, which holds each notice's representative
+    file only (loaders.notices), so a notice met as PDF, DOCX and scan counts once; off-topic files
+    have no activities."""
+    sql = text("""SELECT year, organization, COUNT(DISTINCT activity_id) AS activities,
+                         COUNT(DISTINCT CASE WHEN role = 'lead' THEN activity_id END) AS as_lead,
+                         COUNT(DISTINCT document_id) AS notices
+                  FROM v_activity_organizers
+                  GROUP BY year, organization
+                  ORDER BY year, COUNT(DISTINCT activity_id) DESC, organization""")
+    with engine.connect() as conn:
+        rows = conn.execute(sql).all()
+    return [{"year": y, "organization": n, "activities": int(c), "as_lead": int(lead or 0), "notices": int(k)}
+            for y, n, c, lead, k in rows]
 
 
 def organization_counts(engine: Engine) -> dict[str, int]:

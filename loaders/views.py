@@ -6,8 +6,9 @@ SQLite (>= 3.25, window functions) and PostgreSQL: only ``||``, ``rtrim(s, chars
 ``COALESCE``, ``CASE``, window functions and ``WITH RECURSIVE``; no dialect functions.
 
 One notice often arrives as several files (.docx and .pdf, a scan, a variant with the table
-printed per page): ``v_documents`` keeps one representative per notice (its *notice key*), and
-every other view is built on it, so counts are per notice, not per file.
+printed per page, a copy under another name): ``v_documents`` keeps one representative per notice
+(``documents.notice_id``, decided by loaders.notices from content, never file names), and every
+other view is built on it, so counts are per notice, not per file.
 
 SQLite checks views when a table is renamed, so a later migration that recreates a table the
 views read (``batch_alter_table`` dropping or retyping a column) must wrap it::
@@ -67,60 +68,57 @@ def _completeness_sql(alias: str) -> str:
 
 V_DOCUMENTS = View(
     name="v_documents",
-    comment=("current notices, one row per notice: of the files carrying the same notice "
-             "(same doc number, else same file stem without variant suffix) the representative is the "
-             "one whose activity count most files agree on, then the most activities, the fullest "
-             "metadata, the best format"),
+    comment=("current notices, one row per notice (loaders.notices: identical files, one doc number, or "
+             "near-identical text): the representative is the file whose activity count most files agree on, "
+             "then the most activities, the fullest metadata, the best format; off_topic rows are flagged "
+             "files that are not quality-campaign notices (never counted)"),
     sql=f"""
 WITH files AS (
     SELECT d.id, d.parent_id, d.position, d.title, d.doc_number, d.date, d.year, d.level, d.region,
            d.theme, d.issuers, d.off_topic, d.pages, sf.name AS source_file, sf.format AS source_format,
-           {file_stem_sql("sf.name")} || d.position AS file_key,
+           COALESCE(d.notice_id, d.id) AS notice_id,
            (SELECT COUNT(*) FROM activities a WHERE a.document_id = d.id) AS activities,
            {_completeness_sql("d")} AS completeness
     FROM documents d
     JOIN source_files sf ON sf.id = d.source_file_id
     WHERE d.is_current AND sf.state IN ('loaded', 'off_topic')
 ),
-stem_numbers AS (
-    SELECT file_key, doc_number,
-           ROW_NUMBER() OVER (PARTITION BY file_key ORDER BY COUNT(*) DESC, doc_number) AS pick
+numbers AS (
+    SELECT notice_id, doc_number,
+           ROW_NUMBER() OVER (PARTITION BY notice_id ORDER BY COUNT(*) DESC, doc_number) AS pick
     FROM files
     WHERE doc_number IS NOT NULL
-    GROUP BY file_key, doc_number
-),
-keyed AS (
-    SELECT f.*, COALESCE(s.doc_number, f.doc_number, f.file_key) AS notice_key
-    FROM files f
-    LEFT JOIN stem_numbers s ON s.file_key = f.file_key AND s.pick = 1
+    GROUP BY notice_id, doc_number
 ),
 voted AS (
-    SELECT k.*, COUNT(*) OVER (PARTITION BY k.notice_key, k.activities) AS agreeing
-    FROM keyed k
+    SELECT f.*, COUNT(*) OVER (PARTITION BY f.notice_id, f.activities) AS agreeing
+    FROM files f
 ),
 ranked AS (
     SELECT k.*,
            ROW_NUMBER() OVER (
-               PARTITION BY k.notice_key
+               PARTITION BY k.notice_id
                ORDER BY k.agreeing DESC, k.activities DESC, k.completeness DESC,
                         {format_rank_sql("k.source_format")}, k.source_file
            ) AS variant_rank,
-           COUNT(*) OVER (PARTITION BY k.notice_key) AS variants,
-           MAX(k.year) OVER (PARTITION BY k.notice_key) AS any_year,
-           MAX(k.level) OVER (PARTITION BY k.notice_key) AS any_level,
-           MAX(k.region) OVER (PARTITION BY k.notice_key) AS any_region,
-           MAX(k.date) OVER (PARTITION BY k.notice_key) AS any_date
+           COUNT(*) OVER (PARTITION BY k.notice_id) AS variants,
+           MAX(k.year) OVER (PARTITION BY k.notice_id) AS any_year,
+           MAX(k.level) OVER (PARTITION BY k.notice_id) AS any_level,
+           MAX(k.region) OVER (PARTITION BY k.notice_id) AS any_region,
+           MAX(k.date) OVER (PARTITION BY k.notice_id) AS any_date,
+           MAX(k.title) OVER (PARTITION BY k.notice_id) AS any_title
     FROM voted k
 )
 SELECT r.id AS document_id,
-       r.notice_key,
+       COALESCE(n.doc_number, r.notice_id) AS notice_key,
+       r.notice_id,
        r.source_file,
        r.source_format,
        r.variants,
        r.parent_id AS parent_document_id,
        r.position,
-       r.title,
-       r.doc_number,
+       COALESCE(r.title, r.any_title) AS title,
+       COALESCE(r.doc_number, n.doc_number) AS doc_number,
        COALESCE(r.date, r.any_date) AS date,
        COALESCE(r.year, r.any_year) AS year,
        COALESCE(r.level, r.any_level) AS level,
@@ -131,26 +129,66 @@ SELECT r.id AS document_id,
        r.activities,
        r.pages
 FROM ranked r
+LEFT JOIN numbers n ON n.notice_id = r.notice_id AND n.pick = 1
 WHERE r.variant_rank = 1
 """,
     columns={
         "document_id": "documents.id of the representative file's document",
-        "notice_key": ("the doc number most files of the same stem carry, else the file's own doc number, "
-                       "else its file stem (+ embedded position)"),
+        "notice_key": "the doc number most files of the notice carry, else its notice_id",
+        "notice_id": "documents.notice_id: the notice's identity (smallest document id among its files)",
         "source_file": "file name of the representative",
         "source_format": "detected format of the representative",
-        "variants": "how many loaded files carry this notice",
+        "variants": "how many loaded files carry this notice (v_notice_files lists them)",
         "parent_document_id": "the forwarding notice when this one is embedded in another",
         "position": "0 top level, n = n-th embedded notice",
+        "title": "title; from another variant when the representative lacks it",
+        "doc_number": "发文字号; the notice's most common one when the representative lacks it",
         "date": "成文日期 (ISO); from another variant when the representative lacks it",
         "year": "campaign year; from another variant when the representative lacks it",
         "level": "national / provincial / municipal / district / industry",
         "region": "full region name ('' or NULL for national and industry notices)",
         "issuers": "canonical issuer names (JSON list)",
+        "off_topic": "true: parsed, but not a quality-campaign notice (no activities; excluded from counts)",
         "activities": "number of activities extracted from the representative",
         "pages": "pages of the representative (JSON list)",
     },
     facets=("year", "level", "source_format"),
+)
+
+V_NOTICE_FILES = View(
+    name="v_notice_files",
+    comment=("one row per current file's document with the notice it carries: the representative, a variant "
+             "(another rendering) or an identical copy, and how it was matched"),
+    sql="""
+SELECT d.id AS document_id,
+       v.notice_key,
+       COALESCE(d.notice_id, d.id) AS notice_id,
+       sf.name AS source_file,
+       sf.path AS source_path,
+       sf.format AS source_format,
+       d.position,
+       CASE WHEN d.id = v.document_id THEN 'representative'
+            WHEN d.notice_match = 'identical' THEN 'identical copy'
+            ELSE 'variant' END AS role,
+       d.notice_match AS matched_by,
+       d.doc_number,
+       d.title,
+       d.year,
+       (SELECT COUNT(*) FROM activities a WHERE a.document_id = d.id) AS activities,
+       v.variants,
+       d.off_topic
+FROM documents d
+JOIN source_files sf ON sf.id = d.source_file_id
+JOIN v_documents v ON v.notice_id = COALESCE(d.notice_id, d.id)
+WHERE d.is_current AND sf.state IN ('loaded', 'off_topic')
+""",
+    columns={
+        "role": "representative (the file the other views read) / variant / identical copy",
+        "matched_by": "first / identical (same sha256) / doc_number / text (near-identical text) / title",
+        "activities": "activities extracted from this file (the representative's count is the notice's)",
+        "variants": "files carrying the notice",
+    },
+    facets=("role", "matched_by", "source_format"),
 )
 
 V_ACTIVITIES = View(
@@ -308,7 +346,8 @@ JOIN organizations r ON r.id = c.related_id
     },
 )
 
-VIEWS: tuple[View, ...] = (V_DOCUMENTS, V_ACTIVITIES, V_ACTIVITY_ORGANIZERS, V_CAMPAIGNS, V_ORGANIZATIONS_HISTORY)
+VIEWS: tuple[View, ...] = (V_DOCUMENTS, V_NOTICE_FILES, V_ACTIVITIES, V_ACTIVITY_ORGANIZERS, V_CAMPAIGNS,
+                           V_ORGANIZATIONS_HISTORY)
 VIEW_NAMES: tuple[str, ...] = tuple(v.name for v in VIEWS)
 
 def sql_literal(text: str) -> str:
@@ -332,18 +371,21 @@ class MigrationOps(Protocol):
     def get_bind(self) -> Any: ...
 
 
-def drop_views(op: MigrationOps) -> None:
-    for view in reversed(VIEWS):
-        op.execute(view.drop_sql())
+def drop_views(op: MigrationOps, views: Iterable[View] = VIEWS) -> None:
+    """Drop the views (every name either set ever had: dropping is by name, IF EXISTS)."""
+    for name in dict.fromkeys([*reversed(VIEW_NAMES), *(v.name for v in reversed(tuple(views)))]):
+        op.execute(f"DROP VIEW IF EXISTS {name}")
 
 
-def create_views(op: MigrationOps) -> None:
-    """(Re)create every view; on PostgreSQL also the view and column comments.
+def create_views(op: MigrationOps, views: Iterable[View] = VIEWS) -> None:
+    """(Re)create the views (``views``: the set a migration's own schema holds, loaders.views_0100 before
+    0124); on PostgreSQL also the view and column comments.
 
     Base-table comments live in loaders.models (``comment=``), where Alembic compares them."""
-    drop_views(op)
-    for view in VIEWS:
+    views = tuple(views)
+    drop_views(op, views)
+    for view in views:
         op.execute(view.create_sql())
     if op.get_bind().dialect.name == "postgresql":
-        for statement in view_comment_statements():
+        for statement in view_comment_statements(views):
             op.execute(statement)

@@ -17,6 +17,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
@@ -142,4 +143,35 @@ def heatmap(table: pd.DataFrame, title: str, style: ChartStyle) -> bytes:
     top = values.max() or 1
     for (r, c), v in pd.DataFrame(values).stack().items():
         ax.text(c, r, f"{v:g}", ha="center", va="center", fontsize=8, color="white" if v > top / 2 else "black")
+    return png_bytes(fig, style.dpi)
+
+
+def heatmap_panels(panels: dict[str, pd.DataFrame], title: str, style: ChartStyle) -> bytes:
+    """One heatmap per panel (a level: its regions down, the same years across), stacked in one figure.
+    NaN cells (no notice) stay blank; numbers are printed in the others, 0 included."""
+    if not panels:
+        fig, ax = _figure(style, title)
+        _no_data(ax)
+        return png_bytes(fig, style.dpi)
+    columns = next(iter(panels.values())).columns
+    rows = [max(len(t.index), 1) for t in panels.values()]
+    width = max(style.width, 0.6 * len(columns) + 3)
+    fig, axes = plt.subplots(len(panels), 1, figsize=(width, 0.4 * sum(rows) + 1.2 * len(panels) + 0.5),
+                             gridspec_kw={"height_ratios": rows}, squeeze=False, sharex=True)
+    fig.suptitle(title)
+    top = max((float(pd.DataFrame(t).max().max()) for t in panels.values() if t.notna().any().any()), default=1.0) or 1
+    cmap = plt.get_cmap("Blues").copy()
+    cmap.set_bad("white")
+    for ax, (name, table) in zip(axes[:, 0], panels.items(), strict=True):
+        values = table.to_numpy(dtype=float)
+        ax.imshow(np.ma.masked_invalid(values), cmap=cmap, aspect="auto", vmin=0, vmax=top)
+        ax.set_ylabel(name, rotation=0, ha="right", va="center", fontsize=9)
+        ax.set_yticks(range(len(table.index)), [str(i) for i in table.index], fontsize=8)
+        ax.set_xticks(range(len(columns)), [str(c) for c in columns], rotation=30, ha="right", fontsize=8)
+        ax.set_xticks([x - 0.5 for x in range(1, len(columns))], minor=True)
+        ax.grid(which="minor", axis="x", color="#ddd", linewidth=0.5)
+        for (r, c), v in pd.DataFrame(values).stack().items():
+            if pd.isna(v):  # no notice: the cell stays blank
+                continue
+            ax.text(c, r, f"{v:g}", ha="center", va="center", fontsize=8, color="white" if v > top / 2 else "black")
     return png_bytes(fig, style.dpi)

@@ -14,6 +14,7 @@ from rich.console import Console
 
 from loaders.db import get_engine
 from loaders.export import add_utf8_bom, export_json, export_jsonl
+from loaders.notices import notice_counts, notices_of_files
 from loaders.runs import file_states
 from pipeline import cli_fetch, cli_store
 from pipeline.cli_analytics import register as register_analytics
@@ -118,13 +119,20 @@ def status(
     A full table on a terminal (long values wrapped); tab-separated, nothing cut, when piped."""
     settings = store_settings(db)
     prepare_store(settings)
-    rows = file_states(get_engine(settings.db))
+    engine = get_engine(settings.db)
+    rows = file_states(engine)
+    notices = notices_of_files(engine)
+    for r in rows:  # the notice each file carries: one notice, however many files (loaders.notices)
+        r.update(notices.get(r["path"], {"notice": None, "role": None, "matched_by": None, "files_of_notice": None}))
     if as_json:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
         return
-    columns = ["path", "state", "last_run", "format", "loaded_at", "reason"]
-    cells = [[r["path"], r["state"], r["last_run"], r["format"], r["loaded_at"], failure_text(r)] for r in rows]
-    emit_rows(columns, cells, title=f"{len(rows)} files in {settings.db}")
+    columns = ["path", "state", "notice", "role", "last_run", "format", "loaded_at", "reason"]
+    cells = [[r["path"], r["state"], r["notice"], r["role"], r["last_run"], r["format"], r["loaded_at"],
+              failure_text(r)] for r in rows]
+    counts = notice_counts(engine)
+    emit_rows(columns, cells, title=f"{len(rows)} files in {settings.db}: {counts['notices']} notices "
+              f"(+{counts['embedded']} embedded) in {counts['files']} loaded files, {counts['off_topic']} off-topic")
 
 
 def failure_text(r: dict[str, str | None]) -> str:

@@ -48,16 +48,18 @@ def counts(
     db: str | None = typer.Option(None, "--db", help="SQLAlchemy URL of the store (default from config)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
-    """Activities per canonical organization per year (one row per body, however it was written)."""
+    """Activities per canonical organization per year, counted per notice (a notice's PDF, DOCX and scan count once)."""
     settings = store_settings(db)
     prepare_store(settings)
     rows = activities_per_organization(get_engine(settings.db))
     if as_json:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
         return
-    table = RichTable("year", "organization", "activities", "as lead", title=f"{len(rows)} rows")
+    table = RichTable("year", "organization", "activities", "as lead", "notices",
+                      title=f"{len(rows)} rows (per notice: the files of one notice count once)")
     for r in rows:
-        table.add_row(str(r["year"] or ""), r["organization"], str(r["activities"]), str(r["as_lead"]))
+        table.add_row(str(r["year"] or ""), r["organization"], str(r["activities"]), str(r["as_lead"]),
+                      str(r["notices"]))
     console.print(table)
 
 

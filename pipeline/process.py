@@ -19,7 +19,8 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 
 from extractors import extractor_version, file_sha256, parse_notice, read_layout
-from loaders.db import get_engine
+from loaders.db import get_engine, writer
+from loaders.notices import regroup_notices
 from loaders.store import FileInfo, Settled, Versions, load_notice, record_failure, settled_many
 from normalizers import NORMALIZER_VERSION, NormalizeContext, normalize_notice
 from pipeline.config import Settings
@@ -73,7 +74,9 @@ def guarded(stage: str, path: str, fn: Callable[[], StageResult[T]]) -> StageRes
 def process_file(path: str, settings: Settings, load_id: str) -> FileOutcome:
     """One file through every stage; ``triage`` + ``process_new`` for a single file."""
     item = triage([Path(path)], settings, load_id)[0]
-    return item if isinstance(item, FileOutcome) else process_new(item, settings, load_id)
+    outcome = item if isinstance(item, FileOutcome) else process_new(item, settings, load_id)
+    regroup_notices(writer(get_engine(settings.db)))  # a run does this once, in pipeline.run.finish
+    return outcome
 
 
 def process_new(info: FileInfo, settings: Settings, load_id: str) -> FileOutcome:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import time
 
-from loaders.db import get_engine
+from loaders.db import get_engine, writer
+from loaders.notices import regroup_notices
 from loaders.runs import finish_run, new_load_id, start_run
 from loaders.store import StoredParse, Versions, stored_parses
 from normalizers import NORMALIZER_VERSION
@@ -37,6 +38,7 @@ def renormalize(settings: Settings, everything: bool = False) -> RunSummary:
     start_run(engine, load_id, {"command": "renormalize", "all": everything, **settings.as_dict()})
     started = time.perf_counter()
     outcomes = [renormalize_one(settings, s, load_id) for s in todo]
+    regroup_notices(writer(engine))
     summary = summarize(load_id, outcomes, 0, time.perf_counter() - started)
     finish_run(engine, load_id, summary.status, summary.model_dump())
     return summary

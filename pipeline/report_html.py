@@ -1,7 +1,9 @@
 """`qmetl report`: one self-contained HTML file (charts embedded as base64 PNG, no external links).
 
-Sections: activities by year x level, category mix by year, top organizations, coverage of
-year x region, organizer names not in the registry, files that could not be parsed. Every number
+Sections: the notices (one row per notice, not per file), notices per level x year, activities by
+year x level, category mix by year, top organizations, coverage of year x region (one panel per
+level, every year shown), organizer names not in the registry, files that could not be parsed;
+totals include when the store was last loaded. Every number
 comes from the analyst views through a read-only connection.
 """
 
@@ -34,7 +36,7 @@ class Section:
 class Report:
     source: str
     generated: str
-    totals: dict[str, int]
+    totals: dict[str, int | str]
     sections: list[Section] = field(default_factory=list)
     font: str | None = None
 
@@ -43,25 +45,78 @@ def _query(url: str, name: str) -> pd.DataFrame:
     return run_query(url, analyst_query(name).sql)
 
 
-def _totals(url: str) -> dict[str, int]:
-    sql = """SELECT (SELECT COUNT(*) FROM v_documents) AS notices,
+def _totals(url: str) -> dict[str, int | str]:
+    """Notices (one however many files carry it; off-topic files apart), activities, files, last load."""
+    sql = """SELECT (SELECT COUNT(*) FROM v_documents WHERE NOT off_topic AND parent_document_id IS NULL) AS notices,
+                    (SELECT COUNT(*) FROM v_documents WHERE NOT off_topic AND parent_document_id IS NOT NULL)
+                        AS embedded_notices,
                     (SELECT COUNT(*) FROM v_activities) AS activities,
                     (SELECT COUNT(*) FROM source_files WHERE state = 'loaded') AS files_loaded,
-                    (SELECT COUNT(*) FROM source_files WHERE state = 'failed') AS files_failed"""
+                    (SELECT COUNT(*) FROM source_files WHERE state = 'off_topic') AS files_off_topic,
+                    (SELECT COUNT(*) FROM source_files WHERE state = 'failed') AS files_failed,
+                    (SELECT MAX(loaded_at) FROM source_files) AS last_loaded"""
     row = run_query(url, sql).iloc[0]
-    return {k: int(v) for k, v in row.items()}
+    out: dict[str, int | str] = {k: int(v) for k, v in row.items() if k != "last_loaded"}
+    last = row["last_loaded"]
+    out["last_loaded"] = "never" if last is None or pd.isna(last) else f"{str(last)[:16].replace('T', ' ')} UTC"
+    return out
+
+
+LEVELS = ("national", "provincial", "municipal", "district", "industry")
+NO_REGION = {"national": "全国 (national)", "industry": "industry bodies"}
+
+
+def year_columns(years: pd.Series) -> list[object]:
+    """Every year from the first to the last one met (years without a notice included), then (unknown)."""
+    known = sorted({int(y) for y in years.dropna()})
+    span: list[object] = list(range(known[0], known[-1] + 1)) if known else []
+    return span + ([charts.MISSING] if years.isna().any() else [])
+
+
+def _year_key(frame: pd.DataFrame) -> pd.Series:
+    return frame["year"].astype("object").map(lambda y: charts.MISSING if pd.isna(y) else int(y))
+
+
+def _levels(present: set[str]) -> list[str]:
+    return [lv for lv in LEVELS if lv in present] + sorted(present - set(LEVELS))
+
+
+def level_year_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """Levels down, every year across: notices (activities); an empty cell is a year with no notice."""
+    if frame.empty:
+        return pd.DataFrame()
+    cells = [f"{int(n)} ({int(a or 0)})" for n, a in zip(frame["notices"], frame["activities"], strict=True)]
+    data = frame.assign(year=_year_key(frame), level=charts.labelled(frame, "level"), cell=cells)
+    table = data.pivot_table(index="level", columns="year", values="cell", aggfunc="first")
+    return table.reindex(index=_levels(set(table.index)), columns=year_columns(frame["year"])).fillna("")
+
+
+def coverage_panels(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """One table per level (its regions down, every year across, activities; NaN = no notice): levels and
+    regions are never mixed on one axis."""
+    if frame.empty:
+        return {}
+    data = frame.assign(year=_year_key(frame), level=charts.labelled(frame, "level"),
+                        activities=pd.to_numeric(frame["activities"]).astype(float))
+    panels: dict[str, pd.DataFrame] = {}
+    for level in _levels(set(data["level"])):
+        part = data[data["level"] == level]
+        place = part["region"].astype("object").where(part["region"].notna() & (part["region"] != ""),
+                                                      NO_REGION.get(level, "(no region)"))
+        table = part.assign(place=place).pivot_table(index="place", columns="year", values="activities",
+                                                      aggfunc="sum")
+        panels[level] = table.reindex(columns=year_columns(frame["year"]))
+    return panels
 
 
 def coverage_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """Years down, places across (region, else the level for national/industry notices), activities."""
-    if frame.empty:
+    """The coverage panels as one table: level, region, then a column per year (empty: no notice)."""
+    panels = coverage_panels(frame)
+    if not panels:
         return pd.DataFrame()
-    place = frame["region"].astype("object").where(frame["region"].notna() & (frame["region"] != ""),
-                                                   frame["level"].astype("object"))
-    data = pd.DataFrame({"year": charts.labelled(frame, "year"),
-                         "place": place.where(place.notna(), charts.MISSING).astype(str),
-                         "activities": pd.to_numeric(frame["activities"]).astype(int)})
-    return data.pivot_table(index="year", columns="place", values="activities", aggfunc="sum", fill_value=0)
+    out = pd.concat({lv: t for lv, t in panels.items()}, names=["level", "region"]).reset_index()
+    out.columns = [str(c) for c in out.columns]
+    return out.map(lambda v: "" if isinstance(v, float) and pd.isna(v) else (int(v) if isinstance(v, float) else v))
 
 
 def _activity_sections(url: str, style: charts.ChartStyle) -> list[Section]:
@@ -90,13 +145,28 @@ def _organization_sections(url: str, style: charts.ChartStyle) -> list[Section]:
     ]
 
 
+def _notice_sections(url: str) -> list[Section]:
+    notices = _query(url, "notices")
+    counted = notices[~notices["status"].str.startswith("off-topic")]
+    return [
+        Section("notices", f"Notices ({len(counted)}; {len(notices) - len(counted)} off-topic files apart)",
+                note=("one row per notice, however many files carry it (PDF, DOCX, scan, copies): files = how many; "
+                      "off-topic files are not quality-campaign notices and are not counted"),
+                table=notices.drop(columns=["notice_key"])),
+        Section("level_year", "Notices per level and year",
+                note="notices (activities); an empty cell is a year with no notice at that level",
+                table=level_year_table(_query(url, "notices_by_level_year")).reset_index()),
+    ]
+
+
 def _coverage_sections(url: str, style: charts.ChartStyle) -> list[Section]:
-    coverage = coverage_table(_query(url, "coverage"))
+    frame = _query(url, "coverage")
     failures = _query(url, "parse_failures")
     return [
-        Section("coverage", "Coverage: activities per year and region",
-                image=charts.heatmap(coverage, "Activities per year x region", style),
-                table=coverage.reset_index() if not coverage.empty else coverage),
+        Section("coverage", "Coverage: activities per year and region, one panel per level",
+                note="an empty cell is a year with no notice for that place; levels are never mixed on one axis",
+                image=charts.heatmap_panels(coverage_panels(frame), "Activities per year x region", style),
+                table=coverage_table(frame)),
         Section("failures", f"Parse failures ({len(failures)})", note="files recorded as failed, with the reason",
                 table=failures),
     ]
@@ -105,7 +175,8 @@ def _coverage_sections(url: str, style: charts.ChartStyle) -> list[Section]:
 def build_report(url: str, style: charts.ChartStyle | None = None) -> Report:
     style = style or charts.ChartStyle()
     font = charts.use_font(style.font_path)
-    sections = _activity_sections(url, style) + _organization_sections(url, style) + _coverage_sections(url, style)
+    sections = (_notice_sections(url) + _activity_sections(url, style) + _organization_sections(url, style)
+                + _coverage_sections(url, style))
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     source = make_url(url).render_as_string(hide_password=True)
     return Report(source=source, generated=generated, totals=_totals(url), sections=sections, font=font)

@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from loaders.db import exclusive, get_engine, upgrade, writer
+from loaders.notices import regroup_notices
 from loaders.organizations import sync_organizations
 from loaders.parts import replace_parts
 from loaders.runs import finish_run, last_run_params, new_load_id, start_run
@@ -42,6 +43,7 @@ def prepare_store(settings: Settings) -> None:
     sync_categories(get_engine(settings.db), category_table())
     if last_run_params(get_engine(settings.db)).get("registry_synced") != NORMALIZER_VERSION:
         sync_registry(settings)
+    regroup_notices(writer(get_engine(settings.db)))  # documents no run grouped yet (a store made before 0124)
 
 
 def sync_registry(settings: Settings) -> None:
@@ -95,6 +97,7 @@ def finish(settings: Settings, load_id: str, sources: Sequence[str], outcomes: l
         if Path(src).is_dir():
             withdrawn += mark_withdrawn(engine, present, under=str(absolute(src)) + os.sep)
     record_parts(engine, sorted(present))
+    regroup_notices(writer(engine), force=bool(withdrawn))  # which files are one notice (loaders.notices)
     if any(o.state in ("loaded", "off_topic") for o in outcomes):
         sync_registry(settings)  # links and descriptions for bodies met in this run
     added = 0 if organizations_before is None else organization_count(engine) - organizations_before

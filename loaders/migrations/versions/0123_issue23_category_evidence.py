@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from loaders.views import create_views, drop_views
+from loaders.views_0100 import VIEWS_0100
 
 revision: str = "0123"
 down_revision: Union[str, Sequence[str], None] = "0126"
@@ -50,4 +51,4 @@ def downgrade() -> None:
         batch_op.drop_column("category_key")
         batch_op.drop_column("category_evidence")
         batch_op.drop_column("category_confidence")
-    create_views(op)
+    create_views(op, VIEWS_0100)  # the views before 0124
