@@ -194,8 +194,12 @@ def group(members: Sequence[Member]) -> dict[str, tuple[str, str]]:
     out: dict[str, tuple[str, str]] = {}
     for idx in components.values():
         notice = min(members[i].id for i in idx)
-        for i in idx:
-            out[members[i].id] = (notice, "first" if members[i].id == notice else how.get(i, "text"))
+        seen: set[tuple[str, int]] = set()
+        for i in sorted(idx, key=lambda k: members[k].id):
+            m = members[i]
+            copy = (m.sha256, m.position) in seen
+            seen.add((m.sha256, m.position))
+            out[m.id] = (notice, "first" if m.id == notice else "identical" if copy else how.get(i, "text"))
     return out
 
 

@@ -168,7 +168,8 @@ SELECT d.id AS document_id,
        sf.format AS source_format,
        d.position,
        CASE WHEN d.id = v.document_id THEN 'representative'
-            WHEN d.notice_match = 'identical' THEN 'identical copy'
+            WHEN d.notice_match = 'identical' OR (sf.sha256 = rsf.sha256 AND d.position = rd.position)
+                THEN 'identical copy'
             ELSE 'variant' END AS role,
        d.notice_match AS matched_by,
        d.doc_number,
@@ -180,6 +181,8 @@ SELECT d.id AS document_id,
 FROM documents d
 JOIN source_files sf ON sf.id = d.source_file_id
 JOIN v_documents v ON v.notice_id = COALESCE(d.notice_id, d.id)
+JOIN documents rd ON rd.id = v.document_id
+JOIN source_files rsf ON rsf.id = rd.source_file_id
 WHERE d.is_current AND sf.state IN ('loaded', 'off_topic')
 """,
     columns={

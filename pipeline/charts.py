@@ -160,8 +160,7 @@ def heatmap_panels(panels: dict[str, pd.DataFrame], title: str, style: ChartStyl
                              gridspec_kw={"height_ratios": rows}, squeeze=False, sharex=True)
     fig.suptitle(title)
     top = max((float(pd.DataFrame(t).max().max()) for t in panels.values() if t.notna().any().any()), default=1.0) or 1
-    cmap = plt.get_cmap("Blues").copy()
-    cmap.set_bad("white")
+    cmap = plt.get_cmap("Blues").with_extremes(bad="white")
     for ax, (name, table) in zip(axes[:, 0], panels.items(), strict=True):
         values = table.to_numpy(dtype=float)
         ax.imshow(np.ma.masked_invalid(values), cmap=cmap, aspect="auto", vmin=0, vmax=top)

@@ -88,7 +88,7 @@ def level_year_table(frame: pd.DataFrame) -> pd.DataFrame:
     cells = [f"{int(n)} ({int(a or 0)})" for n, a in zip(frame["notices"], frame["activities"], strict=True)]
     data = frame.assign(year=_year_key(frame), level=charts.labelled(frame, "level"), cell=cells)
     table = data.pivot_table(index="level", columns="year", values="cell", aggfunc="first")
-    return table.reindex(index=_levels(set(table.index)), columns=year_columns(frame["year"])).fillna("")
+    return table.reindex(index=_levels(set(table.index)), columns=year_columns(frame["year"])).astype(object).fillna("")
 
 
 def coverage_panels(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:

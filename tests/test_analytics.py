@@ -155,13 +155,21 @@ def test_file_stem_drops_extension_and_variant_suffix(name: str, stem: str) -> N
     assert got == stem
 
 
+def _text(notice: str, i: int) -> str:
+    """Activity text of one notice: its own words (seeded by the notice), the same in every file of it."""
+    import random
+
+    rng = random.Random(f"{notice}-{i}")
+    return "".join(chr(rng.randrange(0x4E00, 0x9FA5)) for _ in range(30))
+
+
 def _add_file(session: Session, name: str, fmt: str, doc_number: str | None, activities: int,
-              year: int | None = 2019) -> None:
+              year: int | None = 2019, notice: str | None = None, sha: str | None = None) -> None:
     from loaders.models import ActivityRow, Document, SourceFile
     from loaders.store import now
 
     t = now()
-    sf = SourceFile(path=f"/in/{name}", name=name, sha256=name, size=1, format=fmt, state="loaded",
+    sf = SourceFile(path=f"/in/{name}", name=name, sha256=sha or name, size=1, format=fmt, state="loaded",
                     first_seen_at=t, last_seen_at=t, warnings=[])
     session.add(sf)
     session.flush()
@@ -171,35 +179,45 @@ def _add_file(session: Session, name: str, fmt: str, doc_number: str | None, act
                          normalizer_version="x"))
     session.flush()
     session.add_all(ActivityRow(id=f"{doc_id}-a{i}", document_id=doc_id, position=i, seq=i, source="list",
-                                content=f"activity {i}", load_id="l", extractor_version="x",
+                                content=_text(notice or name, i), load_id="l", extractor_version="x",
                                 normalizer_version="x") for i in range(1, activities + 1))
 
 
 def test_v_documents_groups_variants_of_one_notice(empty_url: str) -> None:
+    """Files are one notice by content (same bytes, doc number, near-identical text), never by file name."""
     from loaders.db import get_engine
+    from loaders.notices import regroup_notices
 
     with Session(get_engine(empty_url)) as session, session.begin():
-        _add_file(session, "hz_2019.docx", "docx", "杭质办〔2019〕7号", 12)
-        _add_file(session, "hz_2019.pdf", "pdf", None, 12, year=None)            # doc number not read
-        _add_file(session, "hz_2019_scan.pdf", "pdf", None, 9)                     # OCR lost rows
-        _add_file(session, "copy_from_portal.html", "html", "杭质办〔2019〕7号", 12)  # other name, same number
-        _add_file(session, "nb_2016.pdf", "pdf", None, 5, year=2016)
-        _add_file(session, "nb_2016_fragments.pdf", "pdf", None, 6, year=None)
-        _add_file(session, "sz_2018.docx", "docx", None, 20)
-        _add_file(session, "sz_2018.pdf", "pdf", None, 20)
-        _add_file(session, "sz_2018_scan.pdf", "pdf", None, 23)                   # OCR split rows
-        _add_file(session, "wz_2014.docx", "docx", "温质〔2014〕3号", 7)
-        _add_file(session, "wz_2014.pdf", "pdf", "温质〔2014〕3号", 7)
-        _add_file(session, "wz_2014_scan.pdf", "pdf", "温质〔2044〕8号", 7)              # OCR misread the number
+        _add_file(session, "hz_2019.docx", "docx", "杭质办〔2019〕7号", 12, notice="hz")
+        _add_file(session, "hz_2019.pdf", "pdf", None, 12, year=None, notice="hz")   # doc number not read
+        _add_file(session, "hz_2019_scan.pdf", "pdf", None, 10, notice="hz")          # OCR lost rows
+        _add_file(session, "copy_from_portal.html", "html", "杭质办〔2019〕7号", 12, notice="hz")  # same number
+        _add_file(session, "nb_2016.pdf", "pdf", None, 5, year=2016, notice="nb")
+        _add_file(session, "nb_2016_fragments.pdf", "pdf", None, 6, year=None, notice="nb")
+        _add_file(session, "sz_2018.docx", "docx", None, 20, notice="sz")
+        _add_file(session, "sz_2018.pdf", "pdf", None, 20, notice="sz")
+        _add_file(session, "sz_2018_scan.pdf", "pdf", None, 23, notice="sz")           # OCR split rows
+        _add_file(session, "wz_2014.docx", "docx", "温质〔2014〕3号", 7, notice="wz")
+        _add_file(session, "wz_2014.pdf", "pdf", "温质〔2014〕3号", 7, notice="wz")
+        _add_file(session, "wz_2014_scan.pdf", "pdf", "温质〔2044〕8号", 7, notice="wz")     # OCR misread the number
+        _add_file(session, "renamed.docx", "docx", None, 7, notice="wz", sha="wz_2014.docx")  # the same bytes
+        _add_file(session, "hz_2019_other.docx", "docx", None, 12, notice="another")  # a name like hz_2019's
+    regroup_notices(get_engine(empty_url))
     docs = q(empty_url, "SELECT notice_key, source_file, variants, year, activities FROM v_documents ORDER BY notice_key")
     rows = {r.notice_key: r for r in docs.itertuples()}
-    assert set(rows) == {"杭质办〔2019〕7号", "nb_2016.0", "sz_2018.0", "温质〔2014〕3号"}
-    assert rows["温质〔2014〕3号"].variants == 3
-    hz, nb, sz = rows["杭质办〔2019〕7号"], rows["nb_2016.0"], rows["sz_2018.0"]
+    assert set(rows) == {"杭质办〔2019〕7号", "d-nb_2016.pdf", "d-sz_2018.docx", "温质〔2014〕3号",
+                         "d-hz_2019_other.docx"}
+    assert rows["温质〔2014〕3号"].variants == 4
+    hz, nb, sz = rows["杭质办〔2019〕7号"], rows["d-nb_2016.pdf"], rows["d-sz_2018.docx"]
     assert (hz.source_file, hz.variants, hz.activities) == ("hz_2019.docx", 4, 12)   # docx beats html on a tie
     assert (nb.source_file, nb.variants, nb.activities, nb.year) == ("nb_2016_fragments.pdf", 2, 6, 2016)
     assert (sz.source_file, sz.variants, sz.activities) == ("sz_2018.docx", 3, 20)  # the count 2 files agree on
-    assert q(empty_url, "SELECT COUNT(*) AS n FROM v_activities")["n"][0] == 12 + 6 + 20 + 7
+    assert q(empty_url, "SELECT COUNT(*) AS n FROM v_activities")["n"][0] == 12 + 6 + 20 + 7 + 12
+    files = q(empty_url, "SELECT source_file, role, matched_by FROM v_notice_files")
+    roles = {r.source_file: (r.role, r.matched_by) for r in files.itertuples()}
+    assert {roles["renamed.docx"][0], roles["wz_2014.docx"][0]} == {"representative", "identical copy"}
+    assert roles["wz_2014_scan.pdf"] == ("variant", "text") and roles["wz_2014.docx"][0] == "representative"
 
 
 def test_v_organizations_history_follows_links_both_ways(empty_url: str) -> None:
