@@ -40,7 +40,8 @@ from loaders.models import ActivityRow, Document, OutlineItemRow, SourceFile
 
 SHINGLE = 4            # characters per shingle
 SKETCH = 256           # smallest shingle hashes kept per document (bottom-k sketch)
-BAND = 8               # documents sharing one of their BAND smallest hashes are compared
+BAND = 8               # documents sharing one of their BAND smallest distinctive hashes are compared
+COMMON = 30            # a hash in more sketches than this is boilerplate, not a sign of one notice
 JACCARD = 0.6
 CONTAINMENT = 0.85
 SIZE_RATIO = 0.4       # smaller / larger shingle count for the containment rule
@@ -150,16 +151,21 @@ def same_notice(a: Member, b: Member) -> str | None:
 
 def candidate_pairs(members: Sequence[Member]) -> set[tuple[int, int]]:
     """Index pairs worth comparing: same file content, doc number, title, or a shared low shingle hash
-    in the same (or an unknown) year — never all pairs."""
+    in the same (or an unknown) year — never all pairs. Hashes most sketches hold (boilerplate every
+    notice of a template says) are skipped: they would make every pair a candidate."""
     buckets: dict[tuple[Any, ...], list[int]] = defaultdict(list)
     years = {m.year for m in members if m.year is not None} or {None}
+    df: dict[int, int] = defaultdict(int)
+    for m in members:
+        for h in m.fp.sketch:
+            df[h] += 1
     for i, m in enumerate(members):
         buckets[("sha", m.sha256)].append(i)
         if m.doc_number:
             buckets[("no", m.doc_number)].append(i)
         if len(normalise(m.title)) >= MIN_TITLE:
             buckets[("title", normalise(m.title))].append(i)
-        for h in sorted(m.fp.sketch)[:BAND]:  # a document without a year is compared in every year
+        for h in sorted(h for h in m.fp.sketch if df[h] <= COMMON)[:BAND]:  # no year: compared in every year
             for y in ([m.year] if m.year is not None else years):
                 buckets[("h", y, h)].append(i)
     pairs: set[tuple[int, int]] = set()
