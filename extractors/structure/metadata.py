@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 
-from extractors.structure.blocks import Block
+from extractors.readers.scan_text import OCR_FONT
+from extractors.structure.blocks import Block, is_page_number
 from extractors.structure.outline import block_marker
 from extractors.structure.segments import (
     ATTACH_HEAD,
@@ -80,8 +81,12 @@ ORG_TOKEN = re.compile(
 )
 THEME_HEAD = re.compile(r"^(?:活动)?主题$")
 THEME_INLINE = re.compile(r"主题(?:是|为)?[:：]\s*[“\"]?([^。；”\"]{4,40})[”\"]?")
+THEME_QUOTED = re.compile(r"以\s*[“\"]([^。；”\"]{4,40})[”\"]\s*为(?:活动)?主题")  # 以“建设质量强国”为主题
 SALUTATION = re.compile(r"[:：]$")
 ABBREV = re.compile(r"^([\u4e00-\u9fa5]{2,8})〔")
+SIGNATURE_AFTER = re.compile(r"(附件|抄送|印发|[（(]此件|[（(]联系人|联系人)")
+OCR_SIZE_TOLERANCE = 0.2
+SENTENCE_CLOSE = ("。", "！", "？", "!", "?", "）", ")")
 SIGNATURE_LINES = 20  # a joint notice signs with up to ~20 bodies, one or two a line
 
 
@@ -144,11 +149,12 @@ def find_title(blocks: list[Block]) -> str | None:
     reads as a title (a wrapped title); else the cover letter's 《…》."""
     head = _head(blocks)
     body = _body_size(blocks)
-    found = [(i, t) for i in range(len(head)) if (t := _title_at(head, i, body))]
+    found = [(i, *t) for i in range(len(head)) if (t := _title_at(head, i, body))]
     if found:
         # the title font is the largest of the head: a running header or a sidebar line reads as
-        # a title too, but is never set larger than the title itself
-        return max(found, key=lambda f: ((head[f[0]].font_size or 0.0), -f[0]))[1]
+        # a title too, but is never set larger than the title itself (a wrapped title counts
+        # with its largest line: OCR sizes vary from line to line)
+        return max(found, key=lambda f: (f[2], -f[0]))[1]
     for blk in head:
         m = re.search(r"《([^》]{6,60})》", blk.text)
         if m and is_title_text(m.group(1)):
@@ -156,7 +162,8 @@ def find_title(blocks: list[Block]) -> str | None:
     return None
 
 
-def _title_at(head: list[Block], i: int, body: float) -> str | None:
+def _title_at(head: list[Block], i: int, body: float) -> tuple[str, float] | None:
+    """The title that starts at head[i] (with up to two continuation lines) and its font size."""
     run = [head[i]]
     if _title_part(head[i], head[i], body):
         for nxt in head[i + 1:i + 3]:
@@ -166,7 +173,7 @@ def _title_at(head: list[Block], i: int, body: float) -> str | None:
     for k in range(len(run), 0, -1):
         text = "".join(x.text.strip() for x in run[:k])
         if is_title_text(text):
-            return text
+            return text, max(x.font_size or 0.0 for x in run[:k])
     return None
 
 
@@ -184,15 +191,29 @@ def _title_part(part: Block, first: Block, body: float, continued: bool = False)
     """A line that may open (or continue) a wrapped title: the title's font, larger than the
     body or opening with 关于, short, no sentence punctuation, not a masthead or doc number."""
     p = squash(part.text)
-    same_font = part.font_size == first.font_size and part.bold == first.bold
+    same_font = _same_font(part, first)
     title_font = continued or (part.font_size or 0) > body or p.startswith("关于")
     return same_font and title_font and 0 < len(p) <= 40 and not re.search(r"[。；：:]", p) \
         and not p.endswith(("文件", "文")) and not DOC_NUMBER.search(p) and not ATTACH_HEAD.match(p)
 
 
+def _same_font(a: Block, b: Block) -> bool:
+    """Set in one font: equal sizes (and weight); OCR only estimates a size from the line's
+    height, so there sizes within OCR_SIZE_TOLERANCE of each other count as one."""
+    if _ocr(a) and _ocr(b) and a.font_size and b.font_size:
+        return abs(a.font_size - b.font_size) <= OCR_SIZE_TOLERANCE * max(a.font_size, b.font_size)
+    return a.font_size == b.font_size and a.bold == b.bold
+
+
+def _ocr(b: Block) -> bool:
+    return bool(b.lines) and all(ln.font_name == OCR_FONT for ln in b.lines)
+
+
 def signature(blocks: list[Block], date_idx: int | None, outline: list[OutlineItem]) -> list[str]:
-    """Issuers as written: the name lines just above the date, or the first run of name
-    lines after the body when there is no date. Names on one line are split at spaces."""
+    """Issuers as written: the name lines just above the date, or, when there is no date, the
+    first run of name lines after the body that follows a finished sentence and ends the text or
+    stands before the attachments, 抄送 or 印发 lines (a table's cell lines that read as names,
+    电和旅游局, are not a signature). Names on one line are split at spaces."""
     lines: list[str] = []
     if date_idx is not None:
         for b in reversed(blocks[max(0, date_idx - SIGNATURE_LINES):date_idx]):
@@ -201,13 +222,18 @@ def signature(blocks: list[Block], date_idx: int | None, outline: list[OutlineIt
             lines.insert(0, b.text)
     else:
         start = _after_last_item(blocks, outline)
-        run = [b.text for b in blocks[start:]]
-        first = next((k for k, t in enumerate(run) if is_org_line(t)), None)
-        if first is not None:
-            for t in run[first:]:
-                if not is_org_line(t):
-                    break
-                lines.append(t)
+        run = [b.text for b in blocks[start:] if not is_page_number(b.text)]
+        k = 0
+        while k < len(run):
+            end = k
+            while end < len(run) and is_org_line(run[end]):
+                end += 1
+            before = squash(run[k - 1]) if k else ""
+            if end > k and (not before or before.endswith(SENTENCE_CLOSE) or ATTACH_HEAD.match(before)) \
+                    and (end == len(run) or SIGNATURE_AFTER.match(squash(run[end]))):
+                lines = run[k:end]
+                break
+            k = end + 1
     return [tok for line in lines for tok in re.sub(r"[（(](?:代?章|印|盖章)[）)]", "", line).split()]
 
 
@@ -247,10 +273,11 @@ def find_theme(blocks: list[Block], outline: list[OutlineItem]) -> str | None:
                 paras.pop(0)
             if paras:
                 return _clean_theme(paras[0])
-    for b in blocks:
-        m = THEME_INLINE.search(b.text.replace("*", ""))
-        if m:
-            return _clean_theme(m.group(1))
+    for pattern in (THEME_INLINE, THEME_QUOTED):
+        for b in blocks:
+            m = pattern.search(b.text.replace("*", ""))
+            if m:
+                return _clean_theme(m.group(1))
     return None
 
 
