@@ -9,7 +9,7 @@ import pytest
 import extractors.readers.pdf_ocr as pdf_ocr
 from extractors import read_layout
 from extractors.readers.ocr import ocr_available
-from extractors.readers.scan_text import clean_line, normalise_sizes, ocr_chars
+from extractors.readers.scan_text import clean_line, clean_lines, normalise_sizes, ocr_chars
 from schemas import BBox, Table, TextLine
 
 needs_ocr = pytest.mark.skipif(not ocr_available(), reason="OCR extra (rapidocr-onnxruntime, opencv) not installed")
@@ -78,3 +78,35 @@ def test_scanned_table_page_becomes_a_spanned_table(raw_dir: Path) -> None:
 def test_half_width_punctuation_next_to_chinese_becomes_full_width() -> None:
     assert clean_line("（区市场监管局牵头,各成员单位配合)") == "（区市场监管局牵头，各成员单位配合）"
     assert clean_line("2017-2020 (draft), v1.2") == "2017-2020 (draft), v1.2"
+
+
+def test_chinese_quotes_read_as_ascii_are_restored() -> None:
+    assert clean_line('关于开展2012年“质量月"活动的通知') == "关于开展2012年“质量月”活动的通知"
+    assert clean_line('开展"质量月"活动') == "开展“质量月”活动"
+    assert clean_lines(['组织开展以"质量第一', '效益优先"为主题的活动', '开展"质量']) == [
+        "组织开展以“质量第一", "效益优先”为主题的活动", "开展“质量"]
+    assert clean_line('the "draft" v1') == 'the "draft" v1'
+
+
+@pytest.mark.slow
+@needs_ocr
+def test_scan_keeps_both_lines_of_a_wrapped_title(tmp_path: Path) -> None:
+    """First page of a generated notice (tests/gen/tables_*), printed and scanned: the title
+    wrapped over two lines of slightly different OCR heights comes out whole, quotes as printed."""
+    import pypdfium2 as pdfium
+
+    from extractors import parse_notice
+    from tests.gen.tables_pdf import render_pdf, render_scan
+    from tests.gen.tables_spec import DEV_SEEDS, make_notice
+
+    notice = next(n for s in DEV_SEEDS if len((n := make_notice(s)).title_lines) == 2
+                  and not n.traits.title_only and "“" in n.title)
+    full = render_pdf(notice, tmp_path / "n.pdf")
+    src = pdfium.PdfDocument(str(full))
+    first = pdfium.PdfDocument.new()
+    first.import_pages(src, [0])
+    first.save(str(tmp_path / "p1.pdf"))
+    layout = read_layout(render_scan(tmp_path / "p1.pdf", tmp_path / "scan.pdf"))
+    assert layout.ok and layout.value is not None and layout.value.pages[0].ocr
+    parsed = parse_notice(layout.value)
+    assert parsed.value is not None and parsed.value.meta.title == notice.title

@@ -19,10 +19,10 @@ from extractors.errors import NoTextError
 from extractors.readers.geometry import Char
 from extractors.readers.grid import Grid, Segment, find_grids
 from extractors.readers.placed import place_items
-from extractors.readers.scan_text import clean_line, normalise_sizes, ocr_chars
+from extractors.readers.scan_text import clean_lines, normalise_sizes, ocr_chars
 from schemas import Page, TextLine
 
-OCR_READER_VERSION = "1"
+OCR_READER_VERSION = "2"
 # One OCR at a time: the engine already uses every core, and PDFium (pypdfium2) must never be
 # called from two threads at once. Every pypdfium2 use in the readers holds this lock.
 PDFIUM_LOCK = threading.RLock()
@@ -110,12 +110,13 @@ def ocr_page(page: Any, number: int, settings: OcrSettings) -> Page:
                           box_thresh=0.5, text_score=settings.min_score)
     chars = [_char_to_points(c, scale) for c in ocr_chars(result or [], settings.min_score)]
     items = place_items(chars, grids, number)
+    lines = [item for item in items if isinstance(item, TextLine)]
+    for line, text in zip(lines, clean_lines([ln.text for ln in lines]), strict=True):
+        line.text = text
     for item in items:
-        if isinstance(item, TextLine):
-            item.text = clean_line(item.text)
-        else:
+        if not isinstance(item, TextLine):
             for cell in item.cells:
-                cell.text = "\n".join(clean_line(t) for t in cell.text.split("\n"))
+                cell.text = "\n".join(clean_lines(cell.text.split("\n")))
     return Page(number=number, width=width, height=height, items=items, ocr=True)
 
 

@@ -24,14 +24,47 @@ _FULL_WIDTH = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "!": 
 _HALF_PUNCT = re.compile(r"(?<=[\u2e80-\uffff])[,;:()!?]|[,;:()!?](?=[\u2e80-\uffff])")
 
 
-def clean_line(text: str) -> str:
+def clean_line(text: str, quote_open: bool = False) -> str:
     """Undo OCR confusions that would defeat the structure parsers: a page number read as
-    一2一, and half-width punctuation next to Chinese text (（区市场监管局牵头，…配合) read
-    with ASCII brackets and commas)."""
+    一2一, half-width punctuation next to Chinese text (（区市场监管局牵头，…配合) read
+    with ASCII brackets and commas), and Chinese quotes read as ASCII ones (``quote_open``:
+    the line before left a quote open)."""
     m = _PAGE_NUMBER.match(text)
     if m:
         return f"— {m.group(1)} —"
-    return _HALF_PUNCT.sub(lambda p: _FULL_WIDTH[p.group(0)], text)
+    return chinese_quotes(_HALF_PUNCT.sub(lambda p: _FULL_WIDTH[p.group(0)], text), quote_open)[0]
+
+
+def clean_lines(lines: list[str]) -> list[str]:
+    """clean_line over consecutive lines: a quote left open at the end of a line may close on
+    the next one (the state carries one line, so one misread mark cannot flip a whole page)."""
+    out: list[str] = []
+    carried = False
+    for line in lines:
+        cleaned = clean_line(line, carried)
+        out.append(cleaned)
+        carried = chinese_quotes(cleaned)[1]
+    return out
+
+
+def chinese_quotes(text: str, quote_open: bool = False) -> tuple[str, bool]:
+    """ASCII " beside Chinese text, as OCR reads “ ”, back to the printed marks: it closes an
+    open quote, else opens one. Returns the text and whether a quote is left open."""
+    out = list(text)
+    is_open = quote_open
+    for i, ch in enumerate(out):
+        if ch == "“":
+            is_open = True
+        elif ch == "”":
+            is_open = False
+        elif ch == '"' and _beside_cjk(out, i):
+            out[i] = "”" if is_open else "“"
+            is_open = not is_open
+    return "".join(out), is_open
+
+
+def _beside_cjk(chars: list[str], i: int) -> bool:
+    return any(0 <= j < len(chars) and _is_cjk(chars[j]) for j in (i - 1, i + 1))
 
 
 def _bounds(quad: Sequence[Sequence[float]]) -> tuple[float, float, float, float]:
