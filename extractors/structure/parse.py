@@ -18,7 +18,7 @@ from extractors.structure.segments import attachment_entries, slogan_regions, sp
 from extractors.structure.tables import table_activities
 from schemas import LayoutDocument, Notice, Span, StageError, StageResult
 
-STRUCTURE_VERSION = "5"
+STRUCTURE_VERSION = "6"
 _TOPIC = re.compile(r"质量|品牌|标准|计量|检验|认证|监管|监督")
 # Words that name a quality campaign outright: one is enough, however short the text (a fragment
 # holding only a title such as 关于开展2012年全市“质量月”活动的通知 is still a notice).
