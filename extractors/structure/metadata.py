@@ -273,8 +273,9 @@ def find_theme(blocks: list[Block], outline: list[OutlineItem]) -> str | None:
                 paras.pop(0)
             if paras:
                 return _clean_theme(paras[0])
-    for pattern in (THEME_INLINE, THEME_QUOTED):
-        for b in blocks:
+    # 主题是：X anywhere; 以“X”为主题 only in the opening (inside an item it is that activity's)
+    for pattern, where in ((THEME_INLINE, blocks), (THEME_QUOTED, _head(blocks))):
+        for b in where:
             m = pattern.search(b.text.replace("*", ""))
             if m:
                 return _clean_theme(m.group(1))
