@@ -170,3 +170,36 @@ def test_the_signed_date_wins_over_a_schedule_date() -> None:
     meta = meta_of("关于开展2021年“质量月”活动的通知", "一、活动安排", "2021年9月1日", "举行启动仪式。",
                    "某区市场监督管理局", "2021年8月20日")
     assert meta.date == "2021-08-20" and meta.issuers_raw == ["某区市场监督管理局"]
+
+
+def test_notice_that_is_only_a_title_and_its_table_gets_title_year_and_no_signer(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Generated title+table notices (tests/gen/tables_*, dev seeds), as DOCX."""
+    from pathlib import Path
+
+    from extractors import parse_notice, read_layout
+    from tests.gen.tables_docx import render_docx
+    from tests.gen.tables_spec import DEV_SEEDS, make_notice
+
+    notices = [n for s in DEV_SEEDS if (n := make_notice(s)).traits.title_only][:3]
+    assert notices
+    for n in notices:
+        path = render_docx(n, Path(tmp_path) / f"{n.name}.docx")
+        got = parse_notice(read_layout(path).value).value  # type: ignore[arg-type]
+        assert got is not None
+        assert (got.meta.title, got.meta.year, got.meta.issuers_raw) == (n.title, n.year, [])
+
+
+def test_undated_signature_must_end_the_text_after_a_finished_sentence() -> None:
+    body = ["各单位要高度重视，确保活动取得实效。"]
+    assert meta_of("关于开展2019年全市“质量月”活动的通知", *body, "某市质量协会").issuers_raw == ["某市质量协会"]
+    assert meta_of("关于开展2019年全市“质量月”活动的通知", *body, "某市质量协会", "附件：活动安排表").issuers_raw == ["某市质量协会"]
+    # a table's lines read as text: a cell line that reads as a name is no signer
+    rows = ["开展质量宣传 9月中旬 某市文化广电和旅游局、某市公安", "局", "开展计量服务 9月 某市商务局", "某市教育局"]
+    assert meta_of("某市2019年质量月重点活动安排表", *rows).issuers_raw == []
+
+
+def test_theme_quoted_in_the_opening_but_not_inside_an_item() -> None:
+    opening = "决定于2019年9月在全市组织开展以“建设质量强国”为主题的质量月活动。"
+    assert meta_of("关于开展2019年全市“质量月”活动的通知", opening, "一、开展宣传。内容。").theme == "建设质量强国"
+    item = "一、开展绿色食品宣传活动。以“绿色生产绿色消费”为主题，开展宣传。"
+    assert meta_of("关于开展2019年全市“质量月”活动的通知", "现将有关事项通知如下：", item).theme is None
