@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import cast, get_args
 
 from normalizers import categories
-from normalizers.categories import categorize_activity
+from normalizers.categories import categorize_activity, shared_projects
 from normalizers.categories import data_hash as category_data_hash
 from normalizers.organizations import OrgContext, notice_definitions, resolve_organizers
 from normalizers.orgs import data_hash
@@ -55,6 +55,7 @@ def _normalize_one(notice: Notice) -> None:
     defined = notice_definitions(_text(notice), org_context)
     if defined:  # the notice's own abbreviations (以下简称X) beat every general rule
         org_context = OrgContext.of(meta.region, meta.level, meta.year, defined, meta.region_source)
+    headings = shared_projects(notice.activities)
     for activity in notice.activities:
         activity.organizer_refs = resolve_organizers(activity.organizers_raw, org_context)
         if not activity.organizers_raw and len(notice.meta.issuers) == 1:
@@ -63,7 +64,7 @@ def _normalize_one(notice: Notice) -> None:
             activity.organizer_refs = [OrganizerRef(raw=issuer, name=issuer, role="lead", resolved=True,
                                                     method="issuer", status="resolved",
                                                     evidence=["the notice's only issuer"])]
-        categorize_activity(activity)
+        categorize_activity(activity, notice.meta, headings)
 
 
 def _normalize_meta(notice: Notice) -> None:

@@ -78,7 +78,7 @@ class Activity(BaseModel):
     source: Literal["table", "list"]
     category_raw: str | None = None
     category: str | None = None
-    category_method: str | None = Field(default=None, description="label_map / classifier / default / override")
+    category_method: str | None = Field(default=None, description="label / cues / prior / default / override")
     category_confidence: float | None = Field(default=None, description="0 (no evidence) … 1 (one code only)")
     category_evidence: dict[str, Any] | None = Field(default=None, description="what decided the category")
     category_key: str | None = Field(default=None, description="key of the activity's text, for overrides")

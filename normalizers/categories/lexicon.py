@@ -1,4 +1,4 @@
-"""The category rule data (normalizers/data/categories.toml) as validated, frozen values."""
+"""The category rule data (normalizers/data/categor*.toml, category_dict.txt) as validated, frozen values."""
 
 from __future__ import annotations
 
@@ -10,17 +10,23 @@ from pathlib import Path
 
 import jieba
 
-DATA_FILE = Path(__file__).resolve().parents[1] / "data" / "categories.toml"
+DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+DATA_FILE = DATA_DIR / "categories.toml"  # taxonomy, weights, defaults, masks
+CUES_FILE = DATA_DIR / "category_cues.toml"
+LABELS_FILE = DATA_DIR / "category_labels.toml"
+PRIORS_FILE = DATA_DIR / "category_priors.toml"
+DICT_FILE = DATA_DIR / "category_dict.txt"
+DATA_FILES = (DATA_FILE, CUES_FILE, LABELS_FILE, PRIORS_FILE, DICT_FILE)
 
-Cues = dict[str, dict[str, float]]  # code → {cue word → weight}
+Cues = dict[str, dict[str, float]]  # code → {word → weight}
 
 
 @dataclass(frozen=True)
 class Weights:
-    """How much each zone of an activity counts (see the data file's header)."""
+    """How much each piece of evidence counts (see categories.toml's header)."""
 
-    label_map: float
-    label_cue: float
+    label: float
+    label_full: float
     project: float
     lead: float
     title: float
@@ -28,21 +34,27 @@ class Weights:
     head: float
     body: float
     body_cap: float
+    organizer: float
+    issuer: float
+    theme: float
+    confident_score: float
 
 
-@dataclass(frozen=True, eq=False)  # hashed by identity: one loaded file, one tokenizer
+@dataclass(frozen=True, eq=False)  # hashed by identity: one loaded set of files, one tokenizer
 class Lexicon:
-    """Taxonomy, source-label map and cue lists of one version of the data file."""
+    """Taxonomy, label words, cue lists and priors of one version of the data files."""
 
     version: str
     names: dict[str, tuple[str, str]]  # code → (中文, covers)
-    labels: dict[str, str]  # normalized source label → code ("" = vague label, no prior)
+    vague: frozenset[str]  # labels that name no kind of work
     label_cues: Cues
     cues: Cues
-    words: tuple[str, ...]  # extra dictionary words
+    organizers: Cues  # code → {body-name stem → weight}
+    words: tuple[str, ...]  # dictionary words kept whole that are not cues
     weights: Weights
     default: str
     order: tuple[str, ...]
+    review_below: float = 0.35
     masks: tuple[re.Pattern[str], ...] = ()
 
     @property
@@ -50,14 +62,17 @@ class Lexicon:
         return tuple(self.names)
 
 
-def parse_lexicon(data: dict, source: str = "categories.toml") -> Lexicon:
-    """Build a Lexicon from the parsed TOML, rejecting codes outside the taxonomy."""
+def parse_lexicon(data: dict, cues: dict, labels: dict, priors: dict, words: tuple[str, ...] = (),
+                  source: str = "categories.toml") -> Lexicon:
+    """Build a Lexicon from the parsed files, rejecting codes outside the taxonomy."""
     names = {code: (v["zh"], v["covers"]) for code, v in data["categories"].items()}
+    version = "/".join(str(d.get("version", "")) for d in (data, cues, labels, priors))
     lexicon = Lexicon(
-        version=str(data.get("version", "")), names=names, labels=dict(data.get("labels", {})),
-        label_cues=_cue_table(data.get("label_cues", {})), cues=_cue_table(data.get("cues", {})),
-        words=tuple(data.get("dictionary", {}).get("words", ())), weights=Weights(**data["weights"]),
-        default=data["defaults"]["code"], order=tuple(data["defaults"]["order"]),
+        version=version, names=names, vague=frozenset(labels.get("vague", ())),
+        label_cues=_cue_table(labels.get("label_cues", {}), source), cues=_cue_table(cues.get("cues", {}), source),
+        organizers=_cue_table(priors.get("organizers", {}), source), words=words,
+        weights=Weights(**data["weights"]), default=data["defaults"]["code"],
+        order=tuple(data["defaults"]["order"]), review_below=float(data["defaults"].get("review_below", 0.35)),
         masks=tuple(_pattern(p, source) for p in data.get("masks", {}).get("organizations", ())),
     )
     _check_codes(lexicon, source)
@@ -71,29 +86,45 @@ def _pattern(pattern: str, source: str) -> re.Pattern[str]:
         raise ValueError(f"{source}: [masks] pattern {pattern!r} is not a valid regex: {exc}") from exc
 
 
-def _cue_table(raw: dict) -> Cues:
-    return {code: {word: float(w) for word, w in words.items()} for code, words in raw.items()}
+def _cue_table(raw: dict, source: str) -> Cues:
+    out: Cues = {}
+    for code, words in raw.items():
+        for word, w in words.items():
+            if not isinstance(w, int | float) or w <= 0:
+                raise ValueError(f"{source}: weight of {word!r} under {code!r} is {w!r}; expected a positive number")
+        out[code] = {word: float(w) for word, w in words.items()}
+    return out
 
 
 def _check_codes(lexicon: Lexicon, source: str) -> None:
     known = set(lexicon.codes)
-    used = {c for c in lexicon.labels.values() if c} | set(lexicon.cues) | set(lexicon.label_cues)
-    used |= {lexicon.default, *lexicon.order}
+    used = set(lexicon.cues) | set(lexicon.label_cues) | set(lexicon.organizers) | {lexicon.default, *lexicon.order}
     unknown = sorted(used - known)
     if unknown:
         raise ValueError(f"{source}: unknown category code(s) {unknown}; expected one of {sorted(known)}")
-    if set(lexicon.order) != known:
+    if sorted(lexicon.order) != sorted(known):
         raise ValueError(f"{source}: [defaults].order must list every code once; got {lexicon.order}")
 
 
-@lru_cache(maxsize=1)
-def load_lexicon(path: Path = DATA_FILE) -> Lexicon:
+def read_words(path: Path) -> tuple[str, ...]:
+    """The dictionary file's words: one a line, '#' comments, blank lines ignored."""
+    lines = (line.split("#", 1)[0].strip() for line in path.read_text(encoding="utf-8").splitlines())
+    return tuple(line.split()[0] for line in lines if line)
+
+
+def _toml(path: Path) -> dict:
     with path.open("rb") as fh:
-        return parse_lexicon(tomllib.load(fh), str(path))
+        return tomllib.load(fh)
+
+
+@lru_cache(maxsize=1)
+def load_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
+    files = [data_dir / p.name for p in DATA_FILES]
+    return parse_lexicon(*(_toml(p) for p in files[:4]), words=read_words(files[4]), source=str(files[0]))
 
 
 def dictionary_words(lexicon: Lexicon) -> set[str]:
-    """Every word jieba must keep whole: all cues, label cues and the extra dictionary words."""
+    """Every word jieba must keep whole: all cues, label words and the dictionary words."""
     words = set(lexicon.words)
     for table in (lexicon.cues, lexicon.label_cues):
         for cues in table.values():
