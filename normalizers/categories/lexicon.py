@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -38,6 +38,8 @@ class Weights:
     issuer: float
     theme: float
     confident_score: float
+    label_agree: float = 0.5
+    body_cap_untitled: float = 10.0
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: one loaded set of files, one tokenizer
@@ -56,6 +58,9 @@ class Lexicon:
     order: tuple[str, ...]
     review_below: float = 0.35
     masks: tuple[re.Pattern[str], ...] = ()
+    framing: re.Pattern[str] | None = None  # opening clauses that frame the work (drop_framing)
+    beneficiaries: dict[str, tuple[str, ...]] = field(default_factory=dict)  # code → words of whom it serves
+    services: frozenset[str] = frozenset()  # cues that count for whom they serve
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -74,6 +79,9 @@ def parse_lexicon(data: dict, cues: dict, labels: dict, priors: dict, words: tup
         weights=Weights(**data["weights"]), default=data["defaults"]["code"],
         order=tuple(data["defaults"]["order"]), review_below=float(data["defaults"].get("review_below", 0.35)),
         masks=tuple(_pattern(p, source) for p in data.get("masks", {}).get("organizations", ())),
+        framing=_framing(data.get("grammar", {}).get("framing", ()), source),
+        beneficiaries={code: tuple(ws) for code, ws in cues.get("beneficiaries", {}).items()},
+        services=frozenset(cues.get("services", {}).get("words", ())),
     )
     _check_codes(lexicon, source)
     return lexicon
@@ -84,6 +92,13 @@ def _pattern(pattern: str, source: str) -> re.Pattern[str]:
         return re.compile(pattern)
     except re.error as exc:
         raise ValueError(f"{source}: [masks] pattern {pattern!r} is not a valid regex: {exc}") from exc
+
+
+def _framing(patterns: list[str], source: str) -> re.Pattern[str] | None:
+    """One pattern matching any framing clause at the start of a sentence, up to its comma."""
+    if not patterns:
+        return None
+    return _pattern("(?:" + "|".join(f"(?:{p})" for p in patterns) + ")[^，,。；;]*?[，,]", source)
 
 
 def _cue_table(raw: dict, source: str) -> Cues:
@@ -98,7 +113,7 @@ def _cue_table(raw: dict, source: str) -> Cues:
 
 def _check_codes(lexicon: Lexicon, source: str) -> None:
     known = set(lexicon.codes)
-    used = set(lexicon.cues) | set(lexicon.label_cues) | set(lexicon.organizers) | {lexicon.default, *lexicon.order}
+    used = set(lexicon.cues) | set(lexicon.label_cues) | set(lexicon.organizers) | set(lexicon.beneficiaries) | {lexicon.default, *lexicon.order}
     unknown = sorted(used - known)
     if unknown:
         raise ValueError(f"{source}: unknown category code(s) {unknown}; expected one of {sorted(known)}")

@@ -125,10 +125,22 @@ def clean_text(text: str | None, lexicon: Lexicon | None = None) -> str:
     return _mask(out, lexicon) if lexicon else out
 
 
+def drop_framing(sentence: str, lexicon: Lexicon | None) -> str:
+    """The sentence without its opening framing clauses (结合…实际，/ 围绕…，/ 以…为契机，): they
+    say in which context the work is done, not what it is."""
+    while lexicon and lexicon.framing:
+        m = lexicon.framing.match(sentence)
+        if not m or not sentence[m.end():].strip():
+            return sentence
+        sentence = sentence[m.end():]
+    return sentence
+
+
 def zones(project: str | None, content: str | None, lexicon: Lexicon | None = None) -> tuple[str, str, str]:
-    """(project, lead sentence, rest) of the cleaned texts; in a lead "A暨B" only A leads."""
+    """(project, lead sentence, rest) of the cleaned texts, every sentence without its framing
+    clauses; in a lead "A暨B" only A leads."""
     body = clean_text(content, lexicon).strip()
-    parts = [p for p in SENTENCE_END.split(body) if p.strip()]
+    parts = [drop_framing(p, lexicon) for p in SENTENCE_END.split(body) if p.strip()]
     lead, _, joint = (parts[0] if parts else "").partition("暨")
     rest = [joint] if joint else []
     return clean_text(project, lexicon), lead, "。".join(rest + parts[1:])
@@ -175,33 +187,47 @@ def protected_words(lexicon: Lexicon) -> frozenset[str]:
     return frozenset(lexicon.words)
 
 
-def cue_scores(text: str, lexicon: Lexicon, best_only: bool = False) -> tuple[dict[str, float], list[str]]:
+def beneficiary(text: str, lexicon: Lexicon) -> str | None:
+    """The code of whom the work serves, when the text names one kind only ([beneficiaries]:
+    residents → consumer, enterprises → assistance); None when it names none or both."""
+    found = {code for code, words in lexicon.beneficiaries.items() if any(w in text for w in words)}
+    return found.pop() if len(found) == 1 else None
+
+
+def _credit(word: str, code: str, lexicon: Lexicon, served: str | None) -> str:
+    """The code a cue counts for: a service cue (免费检定) counts for whom it serves, if known."""
+    return served if served and word in lexicon.services else code
+
+
+def cue_scores(text: str, lexicon: Lexicon, best_only: bool = False,
+               served: str | None = None) -> tuple[dict[str, float], list[str]]:
     """Per code, Σ weight of the distinct cue tokens found in the text (or only the strongest,
-    for a heading, which states one theme), and the hits."""
+    for a heading, which states one theme), and the hits. ``served``: see beneficiary()."""
     if not text:
         return {}, []
     tokens = cue_tokens(text, lexicon)
-    scores: dict[str, float] = {}
+    found: dict[str, list[float]] = {}
     hits: list[str] = []
     for code, cues in lexicon.cues.items():
-        found = sorted(tokens & cues.keys())
-        if found:
-            weights = [cues[w] for w in found]
-            scores[code] = max(weights) if best_only else sum(weights)
-            hits += [f"{w}→{code}" for w in found]
-    return scores, hits
+        for w in sorted(tokens & cues.keys()):
+            target = _credit(w, code, lexicon, served)
+            found.setdefault(target, []).append(cues[w])
+            hits.append(f"{w}→{target}")
+    return {code: max(ws) if best_only else sum(ws) for code, ws in found.items()}, hits
 
 
-def head_cue(lead: str, lexicon: Lexicon) -> tuple[str, str] | None:
-    """(cue, code) of the cue ending last in the lead's first clause (the longest on a tie) — the
-    head of its verb phrase — if that cue belongs to one code only."""
+def head_cue(lead: str, lexicon: Lexicon, served: str | None = None) -> tuple[str, str, float] | None:
+    """(cue, code, weight) of the cue ending last in the lead's first clause (the longest on a
+    tie) — the head of its verb phrase — if that cue belongs to one code only."""
     clause = CLAUSE_END.split(lead, maxsplit=1)[0]
     found = cue_tokens(clause, lexicon) & cue_vocabulary(lexicon)
     if not found:
         return None
     word = max(found, key=lambda c: (clause.rfind(c) + len(c), len(c)))
     codes = [code for code, cues in lexicon.cues.items() if word in cues]
-    return (word, codes[0]) if len(codes) == 1 else None
+    if len(codes) != 1:
+        return None
+    return word, _credit(word, codes[0], lexicon, served), lexicon.cues[codes[0]][word]
 
 
 def body_prior(names: Sequence[str], lexicon: Lexicon, kind: str) -> tuple[dict[str, float], list[str]]:
@@ -223,6 +249,8 @@ def source_prior(label: str | None, heading: str | None,
     first, second = label_prior(label, lexicon), label_prior(heading, lexicon)
     damp = 0.6 if second[1] else 1.0  # the sub-group heading is the more specific of the two
     prior = {c: max(damp * first[0].get(c, 0.0), second[0].get(c, 0.0)) for c in {*first[0], *second[0]}}
+    if first[1] and first[1] == second[1]:  # group label and sub-heading agree: more sure
+        prior[first[1]] += lexicon.weights.label_agree * damp * first[0][first[1]]
     if not prior:
         return {}, None, ()
     code = max(prior, key=lambda c: (prior[c], c == second[1]))
@@ -241,15 +269,18 @@ def score(label: str | None, project: str | None, content: str | None, lexicon: 
     hits: list[str] = []
     project_text, lead, rest = zones(None if project_is_heading else project, content, lexicon)
     zone_weights = (w.project, lead_weight(lead, rest, lexicon), w.body)
+    served = beneficiary(project_text + lead + rest, lexicon)
+    titled = False  # whether the project or the lead sentence carries any cue
     for i, (text, weight) in enumerate(zip((project_text, lead, rest), zone_weights, strict=True)):
-        zone_scores, zone_hits = cue_scores(text, lexicon, best_only=i == 0)
-        if i == 2:
-            zone_scores = {code: min(s, w.body_cap) for code, s in zone_scores.items()}
+        zone_scores, zone_hits = cue_scores(text, lexicon, best_only=i == 0, served=served)
+        if i == 2:  # a body under a title is its detail; with no cue in the title it is the description
+            zone_scores = capped(zone_scores, w.body_cap if titled else w.body_cap_untitled)
+        titled = titled or bool(zone_scores)
         hits += zone_hits
         _add(parts["cues"], zone_scores, weight)
-    head = head_cue(lead, lexicon)
+    head = head_cue(lead, lexicon, served)
     if head:
-        _add(parts["cues"], {head[1]: lexicon.cues[head[1]][head[0]]}, w.head)
+        _add(parts["cues"], {head[1]: head[2]}, w.head)
         hits.append(f"head:{head[0]}→{head[1]}")
     priors: list[str] = []
     for kind, names, weight in (("organizer", organizers, w.organizer), ("issuer", issuers[:1] if len(issuers) == 1
@@ -262,6 +293,13 @@ def score(label: str | None, project: str | None, content: str | None, lexicon: 
         _add(parts["prior"], t_scores, w.theme)
         priors += ["theme:" + h for h in t_hits]
     return _decide(parts, label_code, words, tuple(hits), tuple(priors), lexicon)
+
+
+def capped(scores: dict[str, float], cap: float) -> dict[str, float]:
+    """The body's scores scaled down together so that the strongest is at most ``cap``: a long
+    body cannot outweigh the title and the label, but it still says which code it is about."""
+    top = max(scores.values(), default=0.0)
+    return {code: s * cap / top for code, s in scores.items()} if top > cap else scores
 
 
 def _add(into: dict[str, float], scores: dict[str, float], weight: float) -> None:
