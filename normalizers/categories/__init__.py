@@ -81,10 +81,12 @@ def category_table() -> dict[str, tuple[str, str]]:
     return dict(load_lexicon().names)
 
 
-def data_hash() -> str:
-    """Short hash of every category data file and of this package's code: part of NORMALIZER_VERSION,
-    so an edit of a cue list, a label word or the scorer renormalizes."""
+def data_hash(data_dir: Path | None = None) -> str:
+    """Short hash of every category data file (in ``data_dir``, default the shipped ones) and of
+    this package's code: part of NORMALIZER_VERSION, so an edit of a cue list, a label word, a
+    file's version or the scorer makes `qmetl renormalize` recompute every category."""
     digest = hashlib.sha256()
-    for path in (*DATA_FILES, *CODE_FILES):
+    files = [data_dir / p.name for p in DATA_FILES] if data_dir else list(DATA_FILES)
+    for path in (*files, *CODE_FILES):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:10]

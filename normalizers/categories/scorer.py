@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from normalizers.categories.lexicon import Cues, Lexicon, tokenizer
+from normalizers.categories.lexicon import Lexicon, tokenizer
 
 LABEL_NUMBERING = re.compile(r"^\s*(第[一二三四五六七八九十百]+(部分|[章节条项])?|[（(]?[一二三四五六七八九十\d]+[）)]?[、.．]?)\s*")
 LABEL_COUNT = re.compile(r"[（(]?(共|计)?\d+(项|个|条)(活动)?[）)]?[：:]?$")
