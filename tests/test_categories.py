@@ -195,8 +195,10 @@ def test_a_service_counts_for_whom_it_serves(content: str, code: str) -> None:
 
 def test_beneficiary_is_one_kind_or_none() -> None:
     lx = load_lexicon()
-    assert beneficiary("为居民服务", lx) == "consumer" and beneficiary("为商户服务", lx) == "assistance"
-    assert beneficiary("为居民和企业服务", lx) is None and beneficiary("开展检测", lx) is None
+    assert beneficiary("为居民免费检定", lx) == "consumer" and beneficiary("为商户免费检定", lx) == "assistance"
+    assert beneficiary("为居民和企业免费检定", lx) is None and beneficiary("开展免费检测", lx) is None
+    # an aim in another clause is not whom the service is for
+    assert beneficiary("为企业开展认证咨询服务，切实保障群众消费安全", lx) == "assistance"
 
 
 def test_a_long_body_is_scaled_not_clipped() -> None:

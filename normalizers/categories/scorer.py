@@ -187,10 +187,16 @@ def protected_words(lexicon: Lexicon) -> frozenset[str]:
     return frozenset(lexicon.words)
 
 
+SERVICE_CLAUSE = re.compile(r"[，,；;。！？!?\n]+")
+
+
 def beneficiary(text: str, lexicon: Lexicon) -> str | None:
-    """The code of whom the work serves, when the text names one kind only ([beneficiaries]:
-    residents → consumer, enterprises → assistance); None when it names none or both."""
-    found = {code for code, words in lexicon.beneficiaries.items() if any(w in text for w in words)}
+    """The code of whom a service serves, when the clauses that offer one (为居民免费检定…)
+    name one kind of beneficiary only ([beneficiaries]: residents → consumer, enterprises →
+    assistance); None when they name none or both. An aim in another clause (切实保障群众消费
+    安全) says nothing about who is served."""
+    clauses = [c for c in SERVICE_CLAUSE.split(text) if any(w in c for w in lexicon.services)]
+    found = {code for code, words in lexicon.beneficiaries.items() for c in clauses if any(w in c for w in words)}
     return found.pop() if len(found) == 1 else None
 
 
@@ -269,7 +275,7 @@ def score(label: str | None, project: str | None, content: str | None, lexicon: 
     hits: list[str] = []
     project_text, lead, rest = zones(None if project_is_heading else project, content, lexicon)
     zone_weights = (w.project, lead_weight(lead, rest, lexicon), w.body)
-    served = beneficiary(project_text + lead + rest, lexicon)
+    served = beneficiary("。".join((project_text, lead, rest)), lexicon)
     titled = False  # whether the project or the lead sentence carries any cue
     for i, (text, weight) in enumerate(zip((project_text, lead, rest), zone_weights, strict=True)):
         zone_scores, zone_hits = cue_scores(text, lexicon, best_only=i == 0, served=served)
