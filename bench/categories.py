@@ -132,8 +132,9 @@ def report(name: str, gold: list[str], pred: list[str], codes: Iterable[str]) ->
         tp, npred, ngold = pairs[(c, c)], sum(p == c for p in pred), sum(g == c for g in gold)
         lines.append(f"  {c:14}{tp / npred if npred else 0:6.2f}{tp / ngold if ngold else 0:6.2f}{ngold:5d}")
     short = [c[:6] for c in codes]
-    lines.append("  confusion (rows truth, columns predicted): " + " ".join(f"{s:>6}" for s in short))
-    lines += [f"  {c:14}" + " " * 29 + " ".join(f"{pairs[(c, p)]:6d}" for p in codes) for c in codes]
+    lines.append("  confusion (rows truth, columns predicted)")
+    lines.append("  " + "truth/pred".ljust(14) + " ".join(f"{s:>6}" for s in short))
+    lines += [f"  {c:14}" + " ".join(f"{pairs[(c, p)]:6d}" for p in codes) for c in codes]
     return "\n".join(lines)
 
 
