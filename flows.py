@@ -52,6 +52,9 @@ from prefect.utilities.annotations import quote
 
 import normalizers
 from loaders.db import close_engines, get_engine
+from loaders.names import storable
+from loaders.runs import interrupt_run, loaded_by, own_runs
+from pipeline import lifetime, sandbox
 from pipeline.analyze import Analysis, cache_key, code_fingerprint, process_pool, skipped
 from pipeline.batches import analyze_retrying, crashed_analysis, load_retrying, plan_batches
 from pipeline.cli import DbOption, app, console
@@ -62,7 +65,6 @@ from pipeline.process import FileOutcome, triage
 from pipeline.publish import run_finished, run_started
 from pipeline.report import RunProgress, RunSummary, organization_count, render_text
 from pipeline.run import finish, prepare, settled_heap, settled_run
-from schemas import ErrorKind
 
 CACHE_EXPIRATION = timedelta(days=90)
 # Imported on a flow's first call (Prefect's engines, its parameter encoder, its client's first connection)
@@ -84,7 +86,8 @@ def analyze_batch(files: Batch, label: str, settings: dict[str, Any], fingerprin
 
 
 def _analysis(path: str, sha256: str, cfg: Settings, store: ResultStore | None, fingerprint: str) -> Analysis:
-    """The cached analysis of this content, code and path, or a fresh one (cached unless transient)."""
+    """The cached analysis of this content, code, environment and path, or a fresh one (cached only
+    when it succeeded: a failure, above all one the environment caused, is never replayed)."""
     key = cache_key(path, sha256, fingerprint) if store is not None else ""
     cached = cached_analysis(store, key) if store is not None else None
     if cached is not None:
@@ -94,7 +97,7 @@ def _analysis(path: str, sha256: str, cfg: Settings, store: ResultStore | None, 
     except Exception as exc:  # a crashed worker or a bug: this file's recorded failure, not the run's
         get_run_logger().error("analysis of %s crashed: %s: %s", path, type(exc).__name__, exc)
         return crashed_analysis(path, sha256, exc)
-    if store is not None and (analysis.error is None or analysis.error.kind != ErrorKind.TRANSIENT):
+    if store is not None and analysis.error is None:  # a failure is never replayed: it is analysed again
         # an aware stdlib datetime; the record's pydantic model turns it into Prefect's DateTime
         store.write(analysis, key=key, expiration=cast(DateTime, datetime.now(UTC) + CACHE_EXPIRATION))
     return analysis
@@ -110,7 +113,8 @@ def cached_analysis(store: ResultStore, key: str) -> Analysis | None:
     expiration = record.metadata.expiration
     if expiration is not None and expiration <= datetime.now(UTC):
         return None
-    return record.result if isinstance(record.result, Analysis) else None
+    result = record.result
+    return result if isinstance(result, Analysis) and result.error is None else None
 
 
 @task(name="load-batch", task_run_name="load {label}", cache_policy=NO_CACHE, persist_result=False)
@@ -214,7 +218,7 @@ def _analysed(cfg: Settings, runner: TaskRunner[Any], batches: list[Batch], fing
 
 
 def _label(number: int, total: int, batch: Batch) -> str:
-    return f"batch {number}/{total} ({len(batch)} files from {Path(batch[0][0]).name})"
+    return f"batch {number}/{total} ({len(batch)} files from {storable(Path(batch[0][0]).name)})"
 
 
 def _results(future: PrefectFuture[Any], batch: Batch, logger: Any) -> list[Analysis]:
@@ -359,11 +363,17 @@ def run(
     check_reachable(settings.db)
     global SUMMARY_PRINTED_BY_CLI
     SUMMARY_PRINTED_BY_CLI = True
+    lifetime.on_stop([sandbox.stop_all, lambda: prefect_server.discard(now=True)])
+    lifetime.reap_leftovers()  # what a killed run left running (a temporary server, analysis workers)
     try:
         summary = _settled_run(settings, sources, since, listed) or run_ingest(settings, sources, since, listed)
     except prefect_server.ServerError as exc:
         typer.echo(f"qmetl run: {exc}", err=True)
         raise typer.Exit(code=2) from exc
+    except BaseException:
+        if lifetime.stopping():
+            _interrupted(settings)
+        raise
     console.print(render_text(summary), markup=False, highlight=False, soft_wrap=True)
     nothing = no_notice_found(summary)
     if nothing:
@@ -371,6 +381,26 @@ def run(
         raise typer.Exit(code=2)
     if settings.strict and summary.failed:
         raise typer.Exit(code=1)
+
+
+def _interrupted(settings: Settings) -> None:
+    """After Ctrl-C / SIGTERM: the document in hand rolled back with its transaction, the workers and
+    the temporary server stopped, the run marked interrupted; how to resume; exit 130 (143 on SIGTERM)."""
+    sandbox.stop_all()
+    prefect_server.discard(now=True)
+    loaded = 0
+    try:
+        engine = get_engine(settings.db)
+        for load_id in own_runs(engine):
+            loaded += loaded_by(engine, load_id)
+            interrupt_run(engine, load_id, "stopped by Ctrl-C / SIGTERM")
+        close_engines()
+    except Exception as exc:  # the next command marks it interrupted anyway (loaders.runs.mark_dead_runs)
+        typer.echo(f"qmetl run: could not record the interruption: {exc}", err=True)
+    typer.echo(f"qmetl run: interrupted; {loaded} documents were loaded completely, none half-way. "
+               f"To resume, run the same command again: loaded files are skipped.", err=True)
+    sys.stderr.flush()
+    os._exit(lifetime.exit_code())
 
 
 @app.command()

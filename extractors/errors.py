@@ -63,9 +63,11 @@ class TooLargeError(BadInputError):
 
 
 class ToolMissingError(ExtractError):
-    """An external program (LibreOffice, OCR engine) is not installed: terminal until installed."""
+    """An external program (LibreOffice, OCR engine) is not installed: the environment's failure, not
+    the file's, so transient (the next run, once it is installed, reads the file)."""
 
     code = "extract.tool_missing"
+    kind = ErrorKind.TRANSIENT
 
 
 class TransientExtractError(ExtractError):

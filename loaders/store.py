@@ -38,6 +38,7 @@ from loaders.models import (
     OutlineItemRow,
     SourceFile,
 )
+from loaders.names import storable, storable_tree
 from schemas import Activity, ErrorKind, Notice, StageError
 
 
@@ -48,12 +49,12 @@ def now() -> datetime:
 def document_id(sha256: str, name: str) -> str:
     """Deterministic id of a file's top-level document: from its content and name, not its folder,
     so two stores (or two machines) loading the same files export the same ids."""
-    return "d" + hashlib.sha1(f"{sha256}:{name}".encode()).hexdigest()[:15]
+    return "d" + hashlib.sha1(f"{sha256}:{storable(name)}".encode()).hexdigest()[:15]
 
 
 def path_document_id(path: str) -> str:
     """The fallback id when another file with the same content and name already holds the first."""
-    return "p" + hashlib.sha1(path.encode("utf-8")).hexdigest()[:15]
+    return "p" + hashlib.sha1(storable(path).encode("utf-8")).hexdigest()[:15]
 
 
 def _choose_document_id(session: Session, info: FileInfo, file_id: int) -> str:
@@ -71,6 +72,14 @@ class FileInfo:
     format: str | None = None
 
 
+def stored_info(info: FileInfo) -> FileInfo:
+    """``info`` with its path and name in their storable form (names of any bytes, see loaders.names)."""
+    path, name = storable(info.path), storable(info.name)
+    if path == info.path and name == info.name:
+        return info
+    return FileInfo(path, name, info.sha256, info.size, info.format)
+
+
 @dataclass(frozen=True)
 class Versions:
     extractor: str
@@ -81,7 +90,7 @@ SETTLED = ("loaded", "off_topic", "failed")
 
 
 def get_file(session: Session, path: str) -> SourceFile | None:
-    return session.scalars(select(SourceFile).where(SourceFile.path == path)).first()
+    return session.scalars(select(SourceFile).where(SourceFile.path == storable(path))).first()
 
 
 def is_current(row: SourceFile | None, info: FileInfo, versions: Versions) -> bool:
@@ -106,14 +115,14 @@ class Settled:
 
 def settled_many(engine: Engine, infos: Iterable[FileInfo], versions: Versions) -> dict[str, Settled]:
     """``settled`` for many files in a few queries (a rerun of 100 unchanged files is one round trip)."""
-    by_path = {i.path: i for i in infos}
+    by_path = {storable(i.path): i for i in infos}
     paths, out = sorted(by_path), {}
     with Session(engine) as session:
         for start in range(0, len(paths), 500):
             chunk = paths[start:start + 500]
             for row in session.scalars(select(SourceFile).where(SourceFile.path.in_(chunk))):
-                if is_current(row, by_path[row.path], versions):
-                    out[row.path] = Settled(row.state, row.error_stage, row.error_code, row.error_message, row.reason)
+                if is_current(row, stored_info(by_path[row.path]), versions):
+                    out[by_path[row.path].path] = Settled(row.state, row.error_stage, row.error_code, row.error_message, row.reason)
     return out
 
 
@@ -141,16 +150,26 @@ def _insert(session: Session, table: Any) -> Any:
 
 def record_failure(engine: Engine, info: FileInfo, error: StageError, load_id: str, versions: Versions,
                    quarantine_path: str | None = None, warnings: Iterable[str] = (),
-                   reason: str | None = None) -> None:
-    """A file that could not be parsed: its state, reason and quarantine copy; no document rows."""
+                   reason: str | None = None) -> bool:
+    """A file that could not be parsed: its state, reason and quarantine copy; no document rows.
+
+    A transient failure (a converter missing, a timeout: the environment's, not the file's) of a
+    file the store holds loaded from the same content keeps that document: nothing is written, and
+    False says so."""
+    info = stored_info(info)
     with Session(writer(engine)) as session, session.begin():
         row = _claim_file(session, info)
+        if (error.kind == ErrorKind.TRANSIENT and row.state in ("loaded", "off_topic")
+                and row.sha256 == info.sha256):
+            return False
         _describe(row, info)
         session.execute(delete(Document).where(Document.source_file_id == row.id))
         row.state, row.error_stage, row.error_code, row.error_kind = "failed", error.stage, error.code, error.kind.value
-        row.error_message, row.reason, row.quarantine_path = str(error), reason, quarantine_path
-        row.warnings, row.load_id, row.parsed, row.loaded_at = list(warnings), load_id, None, None
+        row.error_message, row.reason = storable(str(error)), storable(reason) if reason else None
+        row.quarantine_path = storable(quarantine_path) if quarantine_path else None
+        row.warnings, row.load_id, row.parsed, row.loaded_at = storable_tree(list(warnings)), load_id, None, None
         row.extractor_version, row.normalizer_version = versions.extractor, versions.normalizer
+    return True
 
 
 @dataclass(frozen=True)
@@ -169,6 +188,7 @@ def load_notice(engine: Engine, info: FileInfo, parsed: Notice, normalized: Noti
     ``replace_current=False`` a file another run has already stored from the same content
     and code is left alone (two runs at once load each file once).
     """
+    escaped, info = stored_info(info) is not info, stored_info(info)
     ensure_lookups(engine, normalized)
     with Session(writer(engine)) as session, session.begin():
         row = _claim_file(session, info)
@@ -186,8 +206,10 @@ def load_notice(engine: Engine, info: FileInfo, parsed: Notice, normalized: Noti
         row.state = "off_topic" if flag else "loaded"
         row.error_stage, row.error_code = (flag.stage, flag.code) if flag else (None, None)
         row.error_kind, row.error_message = (flag.kind.value, str(flag)) if flag else (None, None)
-        row.reason, row.quarantine_path, row.warnings = reason, quarantine_path, list(warnings)
-        row.parsed = parsed.model_dump(mode="json")
+        row.reason, row.warnings = reason, storable_tree(list(warnings))
+        row.quarantine_path = storable(quarantine_path) if quarantine_path else None
+        dumped = parsed.model_dump(mode="json")
+        row.parsed = storable_tree(dumped) if escaped else dumped  # the parse names the file too
         row.extractor_version, row.normalizer_version = versions.extractor, versions.normalizer
         row.loaded_at, row.load_id, row.seconds = now(), load_id, seconds
     return LoadResult(doc_id)
@@ -196,6 +218,7 @@ def load_notice(engine: Engine, info: FileInfo, parsed: Notice, normalized: Noti
 def mark_withdrawn(engine: Engine, present: set[str], under: str) -> list[str]:
     """Files under ``under`` that were stored before and are gone now: withdrawn, not current."""
     withdrawn: list[str] = []
+    present, under = {storable(p) for p in present}, storable(under)
     with Session(writer(engine)) as session, session.begin():
         rows = session.scalars(select(SourceFile).where(SourceFile.state != "withdrawn")).all()
         for row in rows:

@@ -11,14 +11,13 @@ writer, and the fixed order keeps generated ids, hence exports, identical whatev
 from __future__ import annotations
 
 import hashlib
-import importlib.util
-import multiprocessing
-import sys
+import importlib.metadata
+import math
+import os
+import shutil
 import time
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
 
@@ -26,14 +25,19 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import OperationalError
 
 from extractors import parse_notice, read_layout
+from loaders.names import storable
 from loaders.store import FileInfo
 from pipeline.config import Settings
 from pipeline.fetch.context import inherit_meta, notice_of
 from pipeline.process import FileOutcome, TransientError, _fail, file_info, guarded, load_parsed, versions
-from schemas import Notice, StageError
+from pipeline.sandbox import Limits, sandbox, stop_all
+from schemas import ErrorKind, Notice, StageError
 
 CODE_PACKAGES = ("schemas", "extractors", "normalizers")
-_POOL: ContextVar[ProcessPoolExecutor | None] = ContextVar("qmetl_process_pool", default=None)
+# What an analysis depends on outside the code: failures it causes are the environment's, not the file's.
+ENVIRONMENT_CODES = frozenset({"doc.libreoffice_missing", "extract.tool_missing", "extract.needs_ocr"})
+TOOL_PACKAGES = ("rapidocr-onnxruntime", "onnxruntime", "opencv-python-headless", "pypdfium2", "pdfplumber",
+                 "pdfminer.six", "python-docx", "lxml", "charset-normalizer")
 
 
 class Analysis(BaseModel):
@@ -64,7 +68,7 @@ def analyze_file(path: str, sha256: str | None = None) -> Analysis:
     a.timings["read"] = time.perf_counter() - t0
     a.warnings = list(layout.warnings)
     if not layout.ok or layout.value is None:
-        return _failed(a, layout.errors[0])
+        return _failed(a, environmental(layout.errors[0]))
     doc = layout.value
     a.format, a.pages = doc.source.format.value, len(doc.pages)
     t1 = time.perf_counter()
@@ -80,34 +84,35 @@ def analyze_file(path: str, sha256: str | None = None) -> Analysis:
     return a
 
 
-def run_analysis(path: str, sha256: str | None = None) -> Analysis:
-    """``analyze_file`` in the current ``process_pool`` when one is open, else right here."""
-    pool = _POOL.get()
-    return pool.submit(analyze_file, path, sha256).result() if pool else analyze_file(path, sha256)
+def run_analysis(path: str, sha256: str | None = None, limits: Limits | None = None) -> Analysis:
+    """``analyze_file`` in this thread's killable worker process, bounded by ``limits`` (time and
+    memory per file); right here when ``limits`` is None or not isolated."""
+    if limits is None or not limits.isolated:
+        return analyze_file(path, sha256)
+    result = sandbox().call("pipeline.analyze:analyze_file", (path, sha256), limits, path)
+    if isinstance(result, Analysis):
+        return result
+    p = Path(path)
+    return Analysis(path=path, name=p.name, sha256=sha256 or "", size=p.stat().st_size if p.exists() else 0,
+                    error=result)
+
+
+def limits_for(settings: Settings) -> Limits:
+    """The per-file bounds of ``settings``: analyses run in killable worker processes unless
+    ``file_timeout`` is 0 with the thread executor (then in the run's own process, unbounded)."""
+    isolated = settings.file_timeout > 0 or settings.executor == "processes"
+    return Limits(seconds=settings.file_timeout or math.inf, memory_mb=settings.file_memory_mb, isolate=isolated)
 
 
 @contextmanager
-def process_pool(workers: int) -> Iterator[None]:
-    """With ``workers`` >= 2: fresh (spawned) interpreters for ``run_analysis`` while the caller's
-    threads (Prefect tasks) wait on them. Children import only this module's code: a ``__main__``
-    without a module spec (a script such as flows.py or the ``qmetl`` launcher) would otherwise be
-    re-imported, with Prefect and the CLI, in every child."""
-    if workers < 2:
-        yield
-        return
-    main = sys.modules["__main__"]
-    spec = getattr(main, "__spec__", None)
-    if spec is None:
-        main.__spec__ = importlib.util.find_spec(__name__)
+def process_pool(workers: int = 0) -> Iterator[None]:
+    """The run's analysis workers (one killable process per task-runner thread, started on first
+    use, see ``pipeline.sandbox``) live while the block runs and are killed when it ends, however it
+    ends. ``workers`` is kept for callers; the task runner's threads decide how many there are."""
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            token = _POOL.set(pool)
-            try:
-                yield
-            finally:
-                _POOL.reset(token)
+        yield
     finally:
-        main.__spec__ = spec
+        stop_all()
 
 
 def _failed(a: Analysis, error: StageError) -> Analysis:
@@ -138,10 +143,23 @@ def _store(a: Analysis, settings: Settings, load_id: str) -> FileOutcome:
     return outcome
 
 
+def environmental(error: StageError) -> StageError:
+    """A failure the environment caused (a converter or the OCR extra missing) is transient: the
+    same file succeeds once the tool is installed, so it is neither settled in the store nor cached."""
+    if error.code in ENVIRONMENT_CODES and error.kind != ErrorKind.TRANSIENT:
+        return error.model_copy(update={"kind": ErrorKind.TRANSIENT})
+    return error
+
+
+def is_environmental(error: StageError | None) -> bool:
+    return error is not None and error.code in ENVIRONMENT_CODES
+
+
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
-    """Hash of the extract/normalize code and rule data, so a cached analysis never outlives an edit
-    that forgot to bump a version string."""
+    """Hash of what an analysis depends on: the extract/normalize code and rule data (so a cached
+    analysis never outlives an edit that forgot to bump a version string) and the environment —
+    which converter and OCR engine are installed, and their versions."""
     root = Path(__file__).resolve().parents[1]
     digest = hashlib.sha256()
     for package in CODE_PACKAGES:
@@ -150,11 +168,35 @@ def code_fingerprint() -> str:
                 digest.update(str(f.relative_to(root)).encode("utf-8"))
                 digest.update(f.read_bytes())
     digest.update(Path(__file__).read_bytes())
+    digest.update(environment_fingerprint().encode("utf-8"))
     return digest.hexdigest()[:16]
 
 
+def environment_fingerprint() -> str:
+    """The converter (LibreOffice: its program, size and modification time, so an install or an
+    upgrade changes it) and the versions of the OCR and reader packages; absent ones as such."""
+    from extractors.readers.doc import find_soffice
+    from extractors.readers.ocr import ocr_available
+
+    parts = [f"ocr={ocr_available()}"]
+    program = find_soffice()
+    if program:
+        real = os.path.realpath(program)
+        st = os.stat(real)
+        parts.append(f"soffice={real}:{st.st_size}:{st.st_mtime_ns}")
+    else:
+        parts.append("soffice=none")
+    for package in TOOL_PACKAGES:
+        try:
+            parts.append(f"{package}={importlib.metadata.version(package)}")
+        except importlib.metadata.PackageNotFoundError:
+            parts.append(f"{package}=none")
+    return ";".join(parts) + f";which={shutil.which('soffice') or ''}"
+
+
 def cache_key(path: str, sha256: str, fingerprint: str) -> str:
-    """Cache key of an analysis: content hash + extractor/normalizer versions + code fingerprint + path."""
+    """Cache key of an analysis: content hash + extractor/normalizer versions + code and environment
+    fingerprint + path."""
     vers = versions()
-    tail = hashlib.sha256(f"{vers.extractor}|{vers.normalizer}|{fingerprint}|{path}".encode()).hexdigest()
+    tail = hashlib.sha256(f"{vers.extractor}|{vers.normalizer}|{fingerprint}|{storable(path)}".encode()).hexdigest()
     return f"qmetl-analysis-{sha256[:32]}-{tail[:16]}"

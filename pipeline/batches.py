@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
-from pipeline.analyze import Analysis, load_analysis, run_analysis
+from pipeline.analyze import Analysis, is_environmental, limits_for, load_analysis, run_analysis
 from pipeline.config import Settings
 from pipeline.process import FileOutcome, TransientError, transient_failure
 from schemas import ErrorKind, StageError
@@ -54,7 +54,8 @@ def retry_transient(fn: Callable[[], T], is_transient: Callable[[T], bool], retr
 
 def analyze_retrying(path: str, sha256: str, settings: Settings) -> Analysis:
     """One file read and structured; a transient failure (a converter timing out) is tried again."""
-    return retry_transient(lambda: run_analysis(path, sha256), _transient_analysis, settings.retries,
+    limits = limits_for(settings)
+    return retry_transient(lambda: run_analysis(path, sha256, limits), _transient_analysis, settings.retries,
                            settings.retry_backoff)
 
 
@@ -83,4 +84,5 @@ def crashed_analysis(path: str, sha256: str, exc: BaseException) -> Analysis:
 
 
 def _transient_analysis(a: Analysis) -> bool:
-    return a.error is not None and a.error.kind == ErrorKind.TRANSIENT
+    """Worth another try now: a timeout, not a missing converter (that waits for an install)."""
+    return a.error is not None and a.error.kind == ErrorKind.TRANSIENT and not is_environmental(a.error)

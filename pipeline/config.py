@@ -27,7 +27,7 @@ class ConfigError(ValueError):
 class Settings:
     raw: str = "data/raw"
     db: str = DEFAULT_DB
-    quarantine: str = "data/quarantine"
+    quarantine: str = ""  # "": a `quarantine` folder next to the store (see quarantine_dir)
     workers: int = 1
     batch_size: int = 32
     executor: str = "threads"
@@ -41,6 +41,11 @@ class Settings:
     max_pages: int = 2000
     max_file_mb: int = 100
     max_unzipped_mb: int = 100
+    max_markup_mb: int = 20
+    file_timeout: float = 300.0
+    file_memory_mb: int = 2048
+    query_timeout: float = 60.0
+    list_any_path: bool = False
     log_level: str = "INFO"
     schedule: str = "0 2 * * *"
     timezone: str = "UTC"
@@ -67,6 +72,10 @@ def _problems(s: Settings) -> list[str]:
         (s.max_pages >= 1, f"max_pages must be >= 1, got {s.max_pages}"),
         (s.max_file_mb >= 1, f"max_file_mb must be >= 1, got {s.max_file_mb}"),
         (s.max_unzipped_mb >= 1, f"max_unzipped_mb must be >= 1, got {s.max_unzipped_mb}"),
+        (s.max_markup_mb >= 1, f"max_markup_mb must be >= 1, got {s.max_markup_mb}"),
+        (s.file_timeout >= 0, f"file_timeout must be >= 0 seconds (0: no limit), got {s.file_timeout}"),
+        (s.file_memory_mb >= 64, f"file_memory_mb must be >= 64, got {s.file_memory_mb}"),
+        (s.query_timeout >= 0, f"query_timeout must be >= 0 seconds (0: no limit), got {s.query_timeout}"),
         (s.retries >= 0, f"retries must be >= 0, got {s.retries}"),
         (s.executor in EXECUTORS, f"executor must be one of {', '.join(EXECUTORS)}, got {s.executor!r}"),
         (str(s.log_level).upper() in LOG_LEVELS,
@@ -171,5 +180,20 @@ def absolute_paths(settings: Settings, base: Path | None = None) -> Settings:
     prefix = "sqlite:///"
     if db.startswith(prefix) and not db.startswith(prefix + "/") and db != prefix + ":memory:":
         db = prefix + str((base / db[len(prefix):]).resolve())
-    return replace(settings, db=db, raw=str((base / settings.raw).resolve()),
-                   quarantine=str((base / settings.quarantine).resolve()))
+    quarantine = str((base / settings.quarantine).resolve()) if settings.quarantine else ""
+    return replace(settings, db=db, raw=str((base / settings.raw).resolve()), quarantine=quarantine)
+
+
+def quarantine_dir(settings: Settings) -> Path:
+    """Where copies of failed inputs go: the ``quarantine`` setting, else a ``quarantine`` folder next
+    to the SQLite file (``data/processed/quarantine`` for the default store), or for a server store
+    one per database under ``~/.local/share/qmetl/quarantine`` — never the current directory."""
+    if settings.quarantine:
+        return Path(settings.quarantine)
+    url = settings.db
+    for prefix in ("sqlite:///", "sqlite+pysqlite:///"):
+        if url.startswith(prefix) and url[len(prefix):] not in ("", ":memory:"):
+            return Path(url[len(prefix):].split("?", 1)[0]).absolute().parent / "quarantine"
+    rest = url.split("://", 1)[-1].rsplit("@", 1)[-1]
+    slug = "".join(c if c.isalnum() or c in "-." else "_" for c in rest.split("?", 1)[0])
+    return Path.home() / ".local" / "share" / "qmetl" / "quarantine" / slug

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -11,14 +12,15 @@ SKIP_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
 
 
 def discover(sources: Iterable[str | Path]) -> list[Path]:
-    """Regular files under each source, sorted, hidden and temporary files skipped, no duplicates."""
+    """Regular files under each source, sorted, hidden and temporary files skipped, no duplicates; a
+    sub-folder that cannot be listed is returned too (the run records it as unreadable, never skips it
+    without a word)."""
     found: dict[str, Path] = {}
     for src in sources:
         p = Path(src)
         if p.is_dir():
-            for f in sorted(p.rglob("*")):
-                if _wanted(f, p):
-                    found.setdefault(str(f), f)
+            for f in walk(p):
+                found.setdefault(str(f), f)
         elif p.is_file():
             found.setdefault(str(p), p)
         else:
@@ -69,6 +71,27 @@ def modified_since(files: Iterable[Path], since: datetime | None) -> tuple[list[
     cutoff = since.timestamp()
     new = [f for f in files if f.stat().st_mtime >= cutoff]
     return new, [f for f in files if f.stat().st_mtime < cutoff]
+
+
+def walk(root: Path) -> list[Path]:
+    """Wanted files under ``root`` (symbolic links not followed), and the folders that could not be listed."""
+    out: list[Path] = []
+
+    def unreadable(exc: OSError) -> None:
+        if exc.filename is not None:
+            folder = Path(os.fsdecode(exc.filename))
+            if folder != root and not _hidden(folder, root):
+                out.append(folder)
+
+    for folder, dirs, names in os.walk(root, onerror=unreadable):
+        base = Path(folder)
+        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "~$")))
+        out += [base / n for n in names if _wanted(base / n, root)]
+    return sorted(out, key=str)
+
+
+def _hidden(f: Path, root: Path) -> bool:
+    return any(part.startswith((".", "~$")) for part in f.relative_to(root).parts)
 
 
 def _wanted(f: Path, root: Path) -> bool:

@@ -31,6 +31,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from pipeline import lifetime
+
 ENTRY_POINTS = {"qmetl", "flows.py"}  # the programs whose `run` command starts the server early
 FALSE = {"0", "false", "no", "off"}  # how a Prefect setting in the environment says no
 UVICORN_PORT_IN_USE = 3  # uvicorn's exit status when it cannot bind (another process took the port)
@@ -60,9 +62,24 @@ class TemporaryServer:
         return f"http://127.0.0.1:{self.port}/api"
 
     def stop(self) -> None:
-        """Ask the server to stop (SIGTERM: uvicorn finishes its requests and shuts down); not waited for."""
+        """Ask the server to stop (SIGTERM: uvicorn finishes its requests and shuts down); not waited for.
+        Its record stays in the children registry until it is seen gone, so a server that ignores the
+        request is stopped by the next run (``lifetime.reap_leftovers``)."""
         if self.process.poll() is None:
             self.process.terminate()
+        else:
+            lifetime.unregister_child(self.process.pid)
+
+    def kill(self, grace_s: float = 2.0) -> None:
+        """Stop it now: SIGTERM, then SIGKILL after ``grace_s`` (Ctrl-C, SIGTERM)."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(grace_s)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(5)
+        lifetime.unregister_child(self.process.pid)
 
 
 _server: TemporaryServer | None = None
@@ -100,7 +117,8 @@ def api(meanwhile: Callable[[], object] | None = None) -> Iterator[None]:
         with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None, PREFECT_UI_URL: ""}):
             yield
     finally:
-        drain_workers()
+        if not lifetime.stopping():  # on Ctrl-C nobody waits for the server's history
+            drain_workers()
         if before is None:
             del os.environ["PREFECT_API_URL"]
         else:
@@ -147,12 +165,12 @@ def server() -> TemporaryServer:
     return _server
 
 
-def discard() -> None:
+def discard(now: bool = False) -> None:
     """Stop this process's temporary server, if any: at exit, or when a configured server turned
-    out to be there after all (a Prefect profile's PREFECT_API_URL)."""
+    out to be there after all (a Prefect profile's PREFECT_API_URL); ``now``: and wait until it is gone."""
     global _server
     if _server is not None:
-        _server.stop()
+        _server.kill() if now else _server.stop()
         _server = None
 
 
@@ -163,7 +181,10 @@ def spawn(port: int) -> TemporaryServer:
     command = [sys.executable, "-m", "uvicorn", "--factory", "prefect.server.api.server:create_app",
                "--host", "127.0.0.1", "--port", str(port), "--log-level", "error", "--lifespan", "on"]
     log = tempfile.TemporaryFile()
-    process = subprocess.Popen(command, env={**os.environ, **SERVER_ENV}, stdout=subprocess.DEVNULL, stderr=log)
+    # SIGTERM from the kernel when this process ends, however it ends (kill -9 included)
+    process = subprocess.Popen(command, env={**os.environ, **SERVER_ENV}, stdout=subprocess.DEVNULL, stderr=log,
+                               preexec_fn=lifetime.pdeathsig_preexec)
+    lifetime.register_child(process.pid, "prefect-server")
     return TemporaryServer(process, port, log)
 
 

@@ -15,15 +15,16 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 
 from extractors import extractor_version, file_sha256, parse_notice, read_layout
 from loaders.db import get_engine, writer
+from loaders.names import storable, storable_tree
 from loaders.notices import regroup_notices
 from loaders.store import FileInfo, Settled, Versions, load_notice, record_failure, settled_many
 from normalizers import NORMALIZER_VERSION, NormalizeContext, normalize_notice
-from pipeline.config import Settings
+from pipeline.config import Settings, quarantine_dir
 from pipeline.fetch.context import inherit_meta, notice_of
 from pipeline.guards import first_problem
 from pipeline.reasons import reason_for
@@ -50,6 +51,17 @@ class FileOutcome(BaseModel):
     timings: dict[str, float] = Field(default_factory=dict)
     document_id: str | None = None
     unchanged: bool = Field(default=False, description="not reprocessed: same content and code as before")
+
+    @model_validator(mode="after")
+    def _shown_losslessly(self) -> FileOutcome:
+        """Names of any bytes in their escaped form (loaders.names): summaries, logs and JSON take them."""
+        self.path, self.name, self.warnings = storable(self.path), storable(self.name), storable_tree(self.warnings)
+        if self.error is not None:
+            fixed = {"message": storable(self.error.message), "file": storable(self.error.file or "") or None,
+                     "value": storable(self.error.value) if self.error.value else self.error.value}
+            if any(getattr(self.error, k) != v for k, v in fixed.items()):
+                self.error = self.error.model_copy(update=fixed)
+        return self
 
 
 def versions() -> Versions:
@@ -102,8 +114,17 @@ def triage(files: Sequence[Path], settings: Settings, load_id: str) -> list[File
     for item in identified:
         if isinstance(item, FileInfo) and item.path in stored:
             item = settled_outcome(item, stored[item.path])
+        elif isinstance(item, FileOutcome) and item.error is not None:
+            _record_unreadable(settings, item, load_id)
         out.append(item if isinstance(item, FileOutcome) else _guard(item, settings, load_id))
     return out
+
+
+def _record_unreadable(settings: Settings, outcome: FileOutcome, load_id: str) -> None:
+    """A file (or folder) the run saw but could not open gets its row too, with the reason."""
+    assert outcome.error is not None
+    info = FileInfo(path=outcome.error.file or outcome.path, name=outcome.name, sha256="", size=0)
+    record_failure(get_engine(settings.db), info, outcome.error, load_id, versions(), None, [], reason=outcome.reason)
 
 
 def look_up(files: Sequence[Path], settings: Settings) -> tuple[list[FileInfo | FileOutcome], dict[str, Settled]]:
@@ -120,8 +141,12 @@ def identify(path: Path) -> FileInfo | FileOutcome:
     try:
         return file_info(path)
     except OSError as exc:
-        error = StageError(stage="extract", code="extract.unreadable", message=f"cannot open: {exc}",
-                           file=str(path), kind=ErrorKind.TRANSIENT)
+        folder = path.is_dir()
+        code, what = ("extract.unreadable_folder", "cannot list the folder") if folder else \
+            ("extract.unreadable", "cannot open the file")
+        error = StageError(stage="extract", code=code, message=f"{path}: {what}: {exc.strerror or exc}",
+                           file=str(path), kind=ErrorKind.TRANSIENT, value=type(exc).__name__,
+                           expected="read permission" if isinstance(exc, PermissionError) else "a readable file")
         return FileOutcome(path=str(path), name=path.name, state="failed", error=error,
                            reason=reason_for(error.code))
 
@@ -168,7 +193,7 @@ def load_parsed(settings: Settings, info: FileInfo, parsed: Notice, load_id: str
     warnings = warnings + normalized.warnings
     notice = normalized.value
     flag = _off_topic(info, notice)
-    target = quarantine(Path(info.path), Path(settings.quarantine), info.sha256) if flag else None
+    target = quarantine(Path(info.path), quarantine_dir(settings), info.sha256) if flag else None
     t3 = time.perf_counter()
     try:
         result = load_notice(get_engine(settings.db), info, parsed, notice, vers, load_id, warnings,
@@ -219,10 +244,12 @@ def _loaded(info: FileInfo, notice: Notice, doc_id: str, warnings: list[str], ti
 
 def _fail(settings: Settings, info: FileInfo, error: StageError, load_id: str, warnings: list[str],
           timings: dict[str, float], copy: bool = True) -> FileOutcome:
-    target = quarantine(Path(info.path), Path(settings.quarantine), info.sha256) if copy else None
+    target = quarantine(Path(info.path), quarantine_dir(settings), info.sha256) if copy else None
     reason = reason_for(error.code)
-    record_failure(get_engine(settings.db), info, error, load_id, versions(), str(target) if target else None,
-                   warnings, reason=reason)
+    written = record_failure(get_engine(settings.db), info, error, load_id, versions(),
+                             str(target) if target else None, warnings, reason=reason)
+    if not written:
+        reason += "; the version loaded before from the same content is kept"
     return FileOutcome(path=info.path, name=info.name, state="failed", error=error, reason=reason,
                        warnings=warnings, timings=timings)
 

@@ -16,7 +16,15 @@ from loaders.db import exclusive, get_engine, upgrade, writer
 from loaders.notices import regroup_notices
 from loaders.organizations import sync_organizations
 from loaders.parts import replace_parts
-from loaders.runs import finish_run, last_run_params, new_load_id, start_run
+from loaders.runs import (
+    INTERRUPTED,
+    finish_run,
+    last_run_params,
+    last_run_status,
+    mark_dead_runs,
+    new_load_id,
+    start_run,
+)
 from loaders.store import FileInfo, mark_withdrawn, sync_categories
 from normalizers import NORMALIZER_VERSION
 from normalizers.categories import category_table
@@ -39,9 +47,14 @@ SETTLED_CHUNK = 500  # files hashed and looked up at a time by ``settled_run`` (
 
 
 def prepare_store(settings: Settings) -> None:
+    """Schema, categories; runs whose process died marked interrupted; the registry synced when its
+    version changed or the last run ended before its own sync (lookup rows repaired, see ``finish``)."""
     upgrade(settings.db)
-    sync_categories(get_engine(settings.db), category_table())
-    if last_run_params(get_engine(settings.db)).get("registry_synced") != NORMALIZER_VERSION:
+    engine = get_engine(settings.db)
+    sync_categories(engine, category_table())
+    mark_dead_runs(engine)
+    if (last_run_params(engine).get("registry_synced") != NORMALIZER_VERSION
+            or last_run_status(engine) == INTERRUPTED):
         sync_registry(settings)
     regroup_notices(writer(get_engine(settings.db)))  # documents no run grouped yet (a store made before 0124)
 

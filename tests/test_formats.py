@@ -109,14 +109,15 @@ def test_html_named_doc_is_read_by_content_with_a_warning(tmp_path: Path) -> Non
 
 # --- DOC through LibreOffice -------------------------------------------------------------
 
-def test_doc_without_libreoffice_is_terminal_and_names_the_file(raw_dir: Path) -> None:
+def test_doc_without_libreoffice_is_transient_and_names_the_file(raw_dir: Path) -> None:
+    """The environment's failure, not the file's (issue 25, point 3): retried once LibreOffice is there."""
     from extractors.errors import ToolMissingError
     from extractors.readers.doc import DocSettings, read_doc
 
     with pytest.raises(ToolMissingError) as err:
         read_doc(raw_dir / "jiangsu_2010_provincial.doc", DocSettings(program="no-such-soffice-xyz"))
     stage = err.value.to_stage_error("jiangsu_2010_provincial.doc")
-    assert stage.kind == "terminal" and "LibreOffice" in stage.message and "jiangsu_2010_provincial.doc" in stage.message
+    assert stage.kind == "transient" and "LibreOffice" in stage.message and "jiangsu_2010_provincial.doc" in stage.message
 
 
 def test_doc_timeout_kills_the_process_group_and_is_transient(tmp_path: Path, raw_dir: Path) -> None:

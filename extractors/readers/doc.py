@@ -19,12 +19,13 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from extractors.errors import BadInputError, ToolMissingError, TransientExtractError
+from extractors.errors import BadInputError, EncryptedError, ToolMissingError, TransientExtractError
 from extractors.readers.docx import read_docx
 from schemas import Page
 
 DOC_READER_VERSION = "1"
 _PROGRAMS = ("soffice", "libreoffice", "lowriter")
+_ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")  # an OLE2 directory entry's name
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ def find_soffice(settings: DocSettings | None = None) -> str | None:
 
 def read_doc(path: Path, settings: DocSettings | None = None) -> tuple[list[Page], list[str]]:
     settings = settings or DocSettings()
+    check_not_encrypted(path)
     program = find_soffice(settings)
     if program is None:
         raise ToolMissingError(
@@ -57,6 +59,18 @@ def read_doc(path: Path, settings: DocSettings | None = None) -> tuple[list[Page
         docx = convert_to_docx(path, Path(tmp), program, settings.timeout_s)
         pages, warnings = read_docx(docx)
     return pages, warnings
+
+
+def check_not_encrypted(path: Path) -> None:
+    """A password-protected DOCX/XLSX is an OLE2 file, like a .doc, holding an ``EncryptedPackage``
+    stream (MS-OFFCRYPTO): say so instead of handing LibreOffice a file it can only fail on."""
+    with path.open("rb") as fh:
+        data = fh.read()
+    if _ENCRYPTED_STREAM in data:
+        raise EncryptedError(
+            f"{path.name}: a password-protected Office document (an encrypted DOCX/XLSX package): "
+            "its text cannot be read without the password", code="doc.encrypted", value="EncryptedPackage stream",
+            expected="the document saved without a password")
 
 
 def convert_to_docx(path: Path, workdir: Path, program: str, timeout_s: float) -> Path:

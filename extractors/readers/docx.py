@@ -9,6 +9,7 @@ rendered page breaks and section breaks, so provenance points at the printed pag
 from __future__ import annotations
 
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +17,9 @@ import docx
 from docx.opc.exceptions import PackageNotFoundError
 from lxml import etree
 
-from extractors.errors import BadInputError, TooLargeError
+from extractors.errors import BadInputError
 from extractors.readers.docx_numbering import Numbering
+from extractors.readers.zipguard import check_inflation
 from schemas import Page, Table, TableCell, TextLine
 
 DOCX_READER_VERSION = "2"
@@ -45,15 +47,9 @@ def read_docx(path: Path) -> tuple[list[Page], list[str]]:
 
 def _guard_zip(path: Path) -> None:
     try:
-        with zipfile.ZipFile(path) as zf:
-            total = sum(i.file_size for i in zf.infolist())
-    except (zipfile.BadZipFile, OSError) as exc:
+        check_inflation(path, MAX_UNCOMPRESSED)
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
         raise BadInputError(f"damaged zip archive: {exc}", code="docx.bad_zip") from exc
-    if total > MAX_UNCOMPRESSED:
-        raise TooLargeError(
-            f"uncompressed size {total} bytes exceeds {MAX_UNCOMPRESSED} (zip bomb?)",
-            value=str(total), expected=f"<= {MAX_UNCOMPRESSED} bytes uncompressed",
-        )
 
 
 class _BodyWalker:

@@ -1,7 +1,12 @@
-"""Decode bytes of unknown encoding: BOM, then strict UTF-8, then GB18030, then charset-normalizer.
+"""Decode bytes of unknown encoding by evidence: BOM, then what the source declares, then detection.
 
-Chinese government text files are UTF-8 (with or without BOM), UTF-16 with BOM, or
-GBK/GB18030 (GB18030 is a superset of GBK and GB2312, so it decodes all three).
+Chinese government text files and pages are UTF-8 (with or without BOM), UTF-16 with BOM, or
+GBK/GB18030 (GB18030 is a superset of GBK and GB2312, so it decodes all three). Order of trust:
+a BOM; an HTTP ``Content-Type`` header; the page's own ``<meta charset>``; detection. A declared
+charset is only believed when it decodes the bytes cleanly: one that fails or produces replacement
+characters loses to detection (pages are often mislabelled ``utf-8`` while saved as GBK). Valid
+UTF-8 with non-ASCII text is itself strong evidence (legacy GBK text is almost never valid UTF-8),
+so it beats a declared GBK label that would turn it into mojibake.
 """
 
 from __future__ import annotations
@@ -18,43 +23,83 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
-_CJK_FALLBACKS = ("gb18030", "big5")
+_DETECTED = ("utf-8", "gb18030", "big5")
+MAX_DAMAGE = 0.002  # at most this share of replacement characters in a damaged but readable file
 
 
 @dataclass(frozen=True)
 class Decoded:
     text: str
     encoding: str
-    how: str  # "bom", "declared", "strict", "guessed"
+    how: str  # "bom", "header", "declared", "strict", "damaged", "guessed"
+    replaced: int = 0  # characters that could not be decoded (U+FFFD in ``text``)
 
 
 class UndecodableError(ValueError):
     """No encoding decodes the bytes cleanly."""
 
 
-def decode_bytes(data: bytes, declared: str | None = None) -> Decoded:
-    """Decode ``data``: a BOM wins, then ``declared`` (e.g. an HTML meta charset) if it
-    decodes strictly, then UTF-8, GB18030, Big5, and finally charset-normalizer's guess."""
+def decode_bytes(data: bytes, declared: str | None = None, header: str | None = None) -> Decoded:
+    """Decode ``data``: a BOM wins; then ``header`` (HTTP charset), then ``declared`` (meta charset),
+    each only if it decodes strictly and UTF-8 evidence does not contradict it; then strict UTF-8,
+    GB18030, Big5; then the candidate with the fewest replacement characters when they are few
+    (a damaged byte or two); finally charset-normalizer's guess."""
     for bom, enc in _BOMS:
         if data.startswith(bom):
-            return Decoded(data[len(bom):].decode(enc, errors="replace"), enc, "bom")
-    if declared:
-        got = _strict(data, _gb_superset(declared))
-        if got is not None:
-            return Decoded(got, _gb_superset(declared), "declared")
-    for enc in ("utf-8", *_CJK_FALLBACKS):
+            text = data[len(bom):].decode(enc, errors="replace")
+            return Decoded(text, enc, "bom", text.count("\ufffd"))
+    utf8 = _strict(data, "utf-8")
+    for label, how in ((header, "header"), (declared, "declared")):
+        enc = _canonical(label) if label else None
+        if enc is None:
+            continue
         got = _strict(data, enc)
+        if got is not None and _plausible(got) and not _contradicted(enc, utf8, data):
+            return Decoded(got, enc, how)
+    for enc in _DETECTED:
+        got = utf8 if enc == "utf-8" else _strict(data, enc)
         if got is not None and _plausible(got):
             return Decoded(got, enc, "strict")
+    damaged = least_damaged(data, [_canonical(x) for x in (header, declared) if x] + list(_DETECTED))
+    if damaged is not None:
+        return damaged
     best = from_bytes(data).best()
     if best is None or best.encoding is None:
-        raise UndecodableError("no text encoding decodes this file (tried BOM, UTF-8, GB18030, Big5)")
+        raise UndecodableError("no text encoding decodes this file (tried BOM, the declared charset, UTF-8, "
+                               "GB18030, Big5)")
     return Decoded(str(best), best.encoding, "guessed")
 
 
-def _gb_superset(name: str) -> str:
+def least_damaged(data: bytes, encodings: list[str]) -> Decoded | None:
+    """The decoding with the fewest replacement characters, if at most MAX_DAMAGE of the text."""
+    best: Decoded | None = None
+    for enc in dict.fromkeys(encodings):
+        try:
+            text = data.decode(enc, errors="replace")
+        except LookupError:
+            continue
+        bad = text.count("\ufffd")
+        if _plausible(text) and (best is None or bad < best.replaced):
+            best = Decoded(text, enc, "damaged", bad)
+    if best is None or best.replaced > max(1, int(len(best.text) * MAX_DAMAGE)):
+        return None
+    return best
+
+
+def _canonical(name: str) -> str:
     """GB2312 and GBK labels are decoded as GB18030, their superset (pages mislabel them)."""
-    return "gb18030" if name.lower().replace("-", "").replace("_", "") in ("gb2312", "gbk", "gb18030") else name
+    key = name.strip().strip("\"'").lower().replace("_", "-")
+    if key.replace("-", "") in ("gb2312", "gbk", "gb18030", "cp936", "euccn", "xgbk"):
+        return "gb18030"
+    try:
+        return codecs.lookup(key).name
+    except LookupError:
+        return key
+
+
+def _contradicted(enc: str, utf8: str | None, data: bytes) -> bool:
+    """A legacy label on bytes that are valid UTF-8 with non-ASCII text: the bytes win."""
+    return enc != "utf-8" and utf8 is not None and not data.isascii()
 
 
 def _strict(data: bytes, encoding: str) -> str | None:

@@ -12,17 +12,19 @@ from __future__ import annotations
 
 import posixpath
 import zipfile
+import zlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from lxml import etree
 
-from extractors.errors import BadInputError, TooLargeError
+from extractors.errors import BadInputError
 from extractors.readers.geometry import Char, dedupe_chars
 from extractors.readers.grid import Segment, find_grids
 from extractors.readers.ofd_paths import Matrix, parse_ctm, path_segments
 from extractors.readers.placed import place_items
+from extractors.readers.zipguard import check_inflation
 from schemas import Page
 
 OFD_READER_VERSION = "1"
@@ -74,11 +76,14 @@ def _open(path: Path) -> zipfile.ZipFile:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
         raise BadInputError(f"damaged OFD (zip) archive: {exc}", code="ofd.bad_zip") from exc
-    total = sum(i.file_size for i in zf.infolist())
-    if total > MAX_UNCOMPRESSED:
+    try:
+        check_inflation(path, MAX_UNCOMPRESSED)
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
         zf.close()
-        raise TooLargeError(f"uncompressed size {total} bytes exceeds {MAX_UNCOMPRESSED} (zip bomb?)",
-                            value=str(total), expected=f"<= {MAX_UNCOMPRESSED} bytes uncompressed")
+        raise BadInputError(f"damaged OFD (zip) archive: {exc}", code="ofd.bad_zip") from exc
+    except BadInputError:
+        zf.close()
+        raise
     return zf
 
 
