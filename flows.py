@@ -60,7 +60,7 @@ from pipeline.batches import analyze_retrying, crashed_analysis, load_retrying, 
 from pipeline.cli import DbOption, app, console
 from pipeline.cli_errors import check_inputs, check_reachable, no_notice_found, report_failure, safe_url
 from pipeline.config import ConfigError, Settings, absolute_paths, load_settings
-from pipeline.discover import modified_since, parse_since, read_list_file
+from pipeline.discover import list_roots, modified_since, parse_since, read_list_file
 from pipeline.process import FileOutcome, triage
 from pipeline.publish import run_finished, run_started
 from pipeline.report import RunProgress, RunSummary, organization_count, render_text
@@ -151,7 +151,8 @@ def ingest(sources: list[str] | None = None, settings: dict[str, Any] | None = N
     with ``since``, only files modified at or after that date (YYYY-MM-DD) are analysed."""
     logger = get_run_logger()
     cfg = Settings(**settings) if settings else load_settings()
-    listed = [str(p) for p in read_list_file(Path(list_file))] if list_file else []
+    roots = None if cfg.list_any_path or not list_file else list_roots(Path(list_file), cfg.raw, sources)
+    listed = [str(p) for p in read_list_file(Path(list_file), roots)] if list_file else []
     roots = (sources or ([] if listed else [cfg.raw])) + listed
     started = time.perf_counter()
     load_id, files = prepare(cfg, roots)
@@ -363,6 +364,11 @@ def run(
     check_reachable(settings.db)
     global SUMMARY_PRINTED_BY_CLI
     SUMMARY_PRINTED_BY_CLI = True
+    if listed and not settings.list_any_path:
+        try:
+            read_list_file(Path(listed), list_roots(Path(listed), settings.raw, sources))
+        except (OSError, ValueError) as exc:
+            raise typer.BadParameter(str(exc), param_hint="--list") from exc
     lifetime.on_stop([sandbox.stop_all, lambda: prefect_server.discard(now=True)])
     lifetime.reap_leftovers()  # what a killed run left running (a temporary server, analysis workers)
     try:

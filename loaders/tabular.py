@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -29,6 +30,10 @@ _engines: dict[str, Engine] = {}
 
 class QueryError(ValueError):
     """A query the store refused or could not run; the message says why."""
+
+
+class QueryTimeoutError(QueryError):
+    """A query still running at its time limit, stopped by the database."""
 
 
 class ReadOnlyError(QueryError):
@@ -54,7 +59,11 @@ def relations(engine: Engine) -> Relations:
 def _sqlite_ro_connect(path: str) -> sqlite3.Connection:
     if not Path(path).is_file():
         raise QueryError(f"no SQLite store at {path}: run `qmetl run` first, or pass --db")
-    conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+    # No -wal file: no connection has the store open (the last one to close folds the log away). Then the
+    # file is read as immutable, which creates no -wal/-shm beside it; else as a normal read-only reader.
+    idle = not Path(f"{path}-wal").exists()
+    uri = f"{Path(path).resolve().as_uri()}?mode=ro" + ("&immutable=1" if idle else "")
+    conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
     conn.execute("PRAGMA query_only = ON")
     return conn
 
@@ -105,23 +114,63 @@ def check_readonly_sql(sql: str) -> None:
             f"(expected one of {', '.join(k.upper() for k in READ_STATEMENTS)})")
 
 
-def _explain(exc: DBAPIError, sql: str) -> QueryError:
+def _explain(exc: DBAPIError, sql: str, timeout: float = 0) -> QueryError:
     message = str(exc.orig) if exc.orig is not None else str(exc)
+    if timeout and ("interrupted" in message.lower() or "statement timeout" in message.lower()):
+        return QueryTimeoutError(f"query stopped after the {timeout:g} s time limit (--timeout / query_timeout): "
+                                 f"{message}\n  in: {sql.strip()[:300]}")
     if any(m in message.lower() for m in _READONLY_MARKERS):
         return ReadOnlyError(f"refused: the store is opened read-only and the query would write ({message})")
     return QueryError(f"query failed: {message}\n  in: {sql.strip()[:300]}")
 
 
-def run_query(url: str, sql: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
-    """Run one read-only statement; writes are refused before and by the database itself."""
+def run_query(url: str, sql: str, params: dict[str, Any] | None = None, timeout: float = 0) -> pd.DataFrame:
+    """Run one read-only statement; writes are refused before and by the database itself; with
+    ``timeout`` (seconds) a statement still running then is stopped (QueryError)."""
+    columns: list[str] = []
+    rows: list[Any] = []
+    for cols, chunk in stream_query(url, sql, params, timeout):
+        columns = cols
+        rows += chunk
+    return jsonify(pd.DataFrame(rows, columns=columns)).convert_dtypes()
+
+
+def stream_query(url: str, sql: str, params: dict[str, Any] | None = None, timeout: float = 0,
+                 chunk: int = 1000) -> Iterator[tuple[list[str], list[Any]]]:
+    """The rows of one read-only statement, ``chunk`` at a time (memory stays flat however many rows),
+    each with the column names; stopped by the database after ``timeout`` seconds (0: no limit):
+    SQLite's progress handler, PostgreSQL's statement_timeout."""
     check_readonly_sql(sql)
-    with readonly_connection(url) as conn:
+    with readonly_connection(url) as conn, _time_limit(conn, timeout):
         try:
-            result = conn.execute(text(sql), params or {})
+            result = conn.execution_options(stream_results=True).execute(text(sql), params or {})
+            columns = list(result.keys())
+            yielded = False
+            while rows := result.fetchmany(chunk):
+                yielded = True
+                yield columns, list(rows)
+            if not yielded:
+                yield columns, []
         except DBAPIError as exc:
-            raise _explain(exc, sql) from exc
-        frame = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
-    return jsonify(frame).convert_dtypes()
+            raise _explain(exc, sql, timeout) from exc
+
+
+@contextmanager
+def _time_limit(conn: Connection, timeout: float) -> Iterator[None]:
+    if timeout <= 0:
+        yield
+        return
+    if conn.dialect.name == "postgresql":
+        conn.execute(text(f"SET LOCAL statement_timeout = {int(timeout * 1000)}"))
+        yield
+        return
+    raw = conn.connection.dbapi_connection
+    deadline = time.monotonic() + timeout
+    raw.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)  # type: ignore[union-attr]
+    try:
+        yield
+    finally:
+        raw.set_progress_handler(None, 0)  # type: ignore[union-attr]
 
 
 def read_relation(url: str, name: str) -> pd.DataFrame:

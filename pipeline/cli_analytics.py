@@ -7,8 +7,9 @@ pandas and matplotlib are imported by the commands that use them, not when the C
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
@@ -42,26 +43,41 @@ def query(
     as_json: bool = typer.Option(False, "--json", help="Print JSON lines instead of a table."),
     max_rows: int | None = typer.Option(None, "--max-rows", min=1,
                                         help="Rows printed (default: 200 on a terminal, all when piped or --json)."),
+    timeout: float | None = typer.Option(None, "--timeout", min=0,
+                                         help="Stop the query after this many seconds (default: query_timeout, 60; 0: none)."),
 ) -> None:
     """Run a read-only SQL query on the store and print the result (writes are refused).
 
-    A table on a terminal (long values wrapped), tab-separated values of every row in full when piped."""
-    from loaders.tabular import QueryError, run_query
+    A table on a terminal (long values wrapped), tab-separated values of every row in full when piped;
+    --json streams rows as JSON lines. A query running longer than the time limit is stopped (exit 3)."""
+    from loaders.tabular import QueryError, QueryTimeoutError, run_query, stream_query
 
     settings = store_settings(db)
+    limit = settings.query_timeout if timeout is None else timeout
     try:
-        frame = run_query(settings.db, sql)
+        if as_json:
+            _print_json_lines(stream_query(settings.db, sql, timeout=limit))
+            return
+        frame = run_query(settings.db, sql, timeout=limit)
     except QueryError as exc:
         err.print(f"[red]{escape(str(exc))}[/red]")
-        raise typer.Exit(2) from exc
-    if as_json:
-        typer.echo(frame.to_json(orient="records", lines=True, force_ascii=False).rstrip("\n"))
-        return
+        raise typer.Exit(3 if isinstance(exc, QueryTimeoutError) else 2) from exc
     shown = max_rows or (200 if is_terminal() else len(frame))
     more = len(frame) - shown
     note = f"… {more} more rows not shown (--max-rows N, or pipe / --json for all)" if more > 0 else None
     emit_rows([str(c) for c in frame.columns], list(frame.head(shown).itertuples(index=False)),
               title=f"{len(frame)} rows", console=console if is_terminal() else None, note=note)
+
+
+def _print_json_lines(chunks: Iterator[tuple[list[str], list[Any]]]) -> None:
+    """Rows as JSON lines as they come (streamed: nothing is held but one chunk)."""
+    import json
+
+    for columns, rows in chunks:
+        for row in rows:
+            record = {c: (v if isinstance(v, int | float | str | bool | type(None) | dict | list) else str(v))
+                      for c, v in zip(columns, row, strict=True)}
+            typer.echo(json.dumps(record, ensure_ascii=False, default=str))
 
 
 def report(

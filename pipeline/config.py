@@ -42,7 +42,7 @@ class Settings:
     max_file_mb: int = 100
     max_unzipped_mb: int = 100
     max_markup_mb: int = 20
-    file_timeout: float = 300.0
+    file_timeout: float = 1800.0
     file_memory_mb: int = 2048
     query_timeout: float = 60.0
     list_any_path: bool = False

@@ -28,18 +28,31 @@ def discover(sources: Iterable[str | Path]) -> list[Path]:
     return sorted(found.values(), key=str)
 
 
-def read_list_file(path: Path) -> list[Path]:
+def read_list_file(path: Path, roots: Iterable[str | Path] | None = None) -> list[Path]:
     """A text file with one path or file:// URL per line (# comments allowed), relative to the list file.
 
-    Only already-downloaded files: any other URL scheme is an error naming the line.
+    Only already-downloaded files: any other URL scheme is an error naming the line. With ``roots``,
+    every entry must lie inside one of them (symbolic links and ``..`` resolved), else an error
+    naming the line: a list never reaches outside the folders it was configured for.
     """
+    allowed = [Path(r).resolve() for r in roots] if roots is not None else None
     out: list[Path] = []
     for number, line in enumerate(path.read_text("utf-8-sig").splitlines(), start=1):
         line = line.strip()
         if line and not line.startswith("#"):
             p = _list_entry(line, path, number)
-            out.append(p if p.is_absolute() else path.parent / p)
+            p = p if p.is_absolute() else path.parent / p
+            if allowed is not None and not any(p.resolve().is_relative_to(r) for r in allowed):
+                raise ValueError(f"{path}:{number}: {line!r} is outside the allowed folders "
+                                 f"({', '.join(map(str, allowed))}); expected a file under one of them "
+                                 "(list_any_path = true allows any path)")
+            out.append(p)
     return out
+
+
+def list_roots(list_file: Path, raw: str, sources: Iterable[str] | None) -> list[Path]:
+    """Where a list's entries may be: the list file's folder, the raw folder and any --raw source."""
+    return [list_file.parent, Path(raw), *(Path(s) for s in sources or [])]
 
 
 def _list_entry(line: str, list_file: Path, number: int) -> Path:
