@@ -2,10 +2,14 @@
 
 Three layers, because each one alone has a hole:
 
-- ``die_with_parent`` (in the child): Linux's ``PR_SET_PDEATHSIG`` (through ctypes ``prctl``) has
-  the kernel signal the child the moment the thread that started it ends, ``kill -9`` of the
-  parent included; a watchdog thread that checks the parent pid every half second covers other
-  systems and a parent that started the child from a thread which has since ended.
+- a watchdog in the child on its parent's pid: ``die_with_parent`` (analysis workers, our code) and
+  ``watched_command`` (a program we do not own, Prefect's temporary server: a small launcher starts
+  the watchdog thread, then runs the program's module). ``os.getppid()`` changes the moment the
+  parent *process* ends, ``kill -9`` included, whichever of its threads started the child. Linux's
+  ``PR_SET_PDEATHSIG`` is added for an immediate signal only where it cannot misfire: the kernel
+  ties it to the *thread* that forked the child, so a server started from a worker thread would be
+  killed when that thread ends (what broke the golden tests); it is armed only for children forked
+  from the main thread (which lives as long as the process) or used by the thread that started them.
 - ``register_child`` (in the parent): every long-lived child (Prefect's temporary server, analysis
   workers) is written down in ``$TMPDIR/qmetl-<uid>/children/<pid>.json`` with its parent's pid
   and both start times (a pid can be reused: the start time tells a process from its successor).
@@ -49,7 +53,9 @@ def set_pdeathsig(sig: int = signal.SIGKILL) -> bool:
 
 
 def die_with_parent(parent: int, sig: int = signal.SIGKILL) -> None:
-    """In a child: end when ``parent`` ends (kernel signal where available, and a watchdog thread)."""
+    """In a child: end when ``parent`` ends (a watchdog thread on its pid, and the kernel's signal:
+    an analysis worker is used only by the thread that started it, so that thread's end, which
+    also fires the signal, leaves it with nothing to do)."""
     set_pdeathsig(sig)
     if os.getppid() != parent:  # the parent died before the signal was armed
         os._exit(1)
@@ -66,6 +72,40 @@ def die_with_parent(parent: int, sig: int = signal.SIGKILL) -> None:
 def pdeathsig_preexec(sig: int = signal.SIGTERM) -> None:
     """``preexec_fn`` for ``subprocess.Popen`` children (run between fork and exec: signal only)."""
     set_pdeathsig(sig)
+
+
+def forking_preexec() -> object:
+    """The ``preexec_fn`` for a long-lived ``Popen`` child started by this thread: the kernel's
+    parent-death signal when this is the main thread, nothing otherwise (the thread may end before
+    the process does; the child's own watchdog covers it, see ``watched_command``)."""
+    return pdeathsig_preexec if threading.current_thread() is threading.main_thread() else None
+
+
+# Runs in the child: a watchdog thread on the parent's pid, then the program's module as __main__.
+# On the parent's end it asks the program to stop (SIGTERM) and exits for good GRACE_S later.
+_LAUNCHER = """
+import os, runpy, signal, sys, threading, time
+parent, grace, module = int(sys.argv[1]), float(sys.argv[2]), sys.argv[3]
+if os.getppid() != parent:
+    sys.exit(1)
+def watch():
+    while os.getppid() == parent:
+        time.sleep({every})
+    os.kill(os.getpid(), signal.SIGTERM)
+    time.sleep(grace)
+    os._exit(1)
+threading.Thread(target=watch, name="qmetl-parent-watchdog", daemon=True).start()
+sys.argv = [module, *sys.argv[4:]]
+runpy.run_module(module, run_name="__main__", alter_sys=True)
+"""
+CHILD_GRACE_S = 5.0
+
+
+def watched_command(module: str, args: list[str], grace_s: float = CHILD_GRACE_S) -> list[str]:
+    """``python -m module args…`` that ends when this process ends, however it ends (``kill -9``
+    included) and whichever thread starts it: SIGTERM to itself, then exit ``grace_s`` later."""
+    code = _LAUNCHER.replace("{every}", repr(WATCH_EVERY_S))
+    return [sys.executable, "-c", code, str(os.getpid()), repr(grace_s), module, *args]
 
 
 def register_child(pid: int, kind: str) -> None:

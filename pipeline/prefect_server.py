@@ -20,7 +20,6 @@ import multiprocessing
 import os
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.error
@@ -178,12 +177,14 @@ atexit.register(discard)  # registered on import, before Prefect's exit hooks, s
 
 
 def spawn(port: int) -> TemporaryServer:
-    command = [sys.executable, "-m", "uvicorn", "--factory", "prefect.server.api.server:create_app",
-               "--host", "127.0.0.1", "--port", str(port), "--log-level", "error", "--lifespan", "on"]
+    command = lifetime.watched_command("uvicorn", ["--factory", "prefect.server.api.server:create_app",
+                                                   "--host", "127.0.0.1", "--port", str(port),
+                                                   "--log-level", "error", "--lifespan", "on"])
     log = tempfile.TemporaryFile()
-    # SIGTERM from the kernel when this process ends, however it ends (kill -9 included)
+    # it ends when this process ends, however it ends (kill -9 included), from whichever thread it
+    # was started: its own watchdog on this pid (and the kernel's signal when started by the main thread)
     process = subprocess.Popen(command, env={**os.environ, **SERVER_ENV}, stdout=subprocess.DEVNULL, stderr=log,
-                               preexec_fn=lifetime.pdeathsig_preexec)
+                               preexec_fn=lifetime.forking_preexec())  # type: ignore[arg-type]
     lifetime.register_child(process.pid, "prefect-server")
     return TemporaryServer(process, port, log)
 

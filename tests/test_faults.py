@@ -21,6 +21,7 @@ from typer.testing import CliRunner
 from loaders.db import get_engine
 from loaders.models import Organization, OrganizationLink, Run, SourceFile
 from loaders.names import os_name, storable
+from loaders.procs import alive
 from pipeline.analyze import Analysis, environment_fingerprint, run_analysis
 from pipeline.config import Settings, quarantine_dir
 from pipeline.guards import check_markup_size, check_zip_expansion
@@ -175,9 +176,43 @@ def test_an_analysis_worker_dies_with_its_parent_killed_by_sigkill(raw_dir: Path
     os.kill(parent.pid, signal.SIGKILL)
     parent.wait(10)
     deadline = time.monotonic() + 5
-    while Path(f"/proc/{child}").exists() and time.monotonic() < deadline:
+    while alive(child) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not Path(f"/proc/{child}").exists(), "the worker outlived its parent"
+    assert not alive(child), "the worker outlived its parent"
+
+
+_SERVER_FROM_A_THREAD = """
+import sys, threading, time
+from pipeline import prefect_server
+started = []
+t = threading.Thread(target=lambda: started.append(prefect_server.server()))
+t.start(); t.join()
+server = prefect_server.ready(240)  # the thread that forked it has ended
+time.sleep(1.5)  # longer than the watchdog's period: a misfiring death signal would have struck
+assert server.process.poll() is None and prefect_server.healthy(server.api_url), "killed with its thread"
+print(server.process.pid, flush=True)
+time.sleep(120)
+"""
+
+
+@pytest.mark.slow
+def test_the_temporary_server_outlives_the_thread_that_started_it_not_the_process(tmp_path: Path) -> None:
+    """PR_SET_PDEATHSIG follows the forking *thread*: a server started from a worker thread must
+    live on after that thread ends, and still end with the process (kill -9)."""
+    parent = subprocess.Popen([sys.executable, "-c", _SERVER_FROM_A_THREAD], cwd=ROOT,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert parent.stdout is not None
+    line = parent.stdout.readline()
+    if not line:
+        parent.wait(10)
+        pytest.fail(parent.stderr.read() if parent.stderr else "no output")
+    server = int(line)
+    os.kill(parent.pid, signal.SIGKILL)
+    parent.wait(10)
+    deadline = time.monotonic() + 10
+    while alive(server) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not alive(server), "the server outlived its parent"
 
 
 def test_a_new_run_stops_what_a_dead_run_left_running(tmp_path: Path) -> None:
