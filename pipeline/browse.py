@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from sqlalchemy.engine import make_url
 from loaders.analyst_queries import ANALYST_QUERIES
 from loaders.models import Base
 from loaders.views import VIEWS
+from pipeline import lifetime
 
 INSTALL_HINT = "Datasette is not installed: pip install 'qmetl[browse]'  (or: pip install datasette)"
 FACET_COLUMNS = ("year", "level", "category", "role")
@@ -105,10 +107,38 @@ def datasette_command(db_path: Path, metadata: Path, settings: BrowseSettings) -
 
 
 def serve(db_path: Path, metadata: Path, settings: BrowseSettings) -> int:
-    """Run Datasette in the foreground until interrupted; returns its exit status."""
+    """Run Datasette in the foreground until interrupted; returns its exit status. Datasette ends
+    with this process, however it ends: Ctrl-C and SIGTERM stop it (exit 0 / 143), ``kill -9``
+    of this process ends it through its watchdog (``pipeline.lifetime.watched_command``)."""
     if not datasette_available():
         raise BrowseError(INSTALL_HINT)
+    cmd = datasette_command(db_path, metadata, settings)
+    process = subprocess.Popen(lifetime.watched_command(cmd[2], cmd[3:]),
+                               preexec_fn=lifetime.forking_preexec())  # type: ignore[arg-type]
+    lifetime.register_child(process.pid, "datasette")
+    asked: list[int] = []
+
+    def on_term(signum: int, _frame: object) -> None:
+        asked.append(signum)
+        process.terminate()
+
+    previous = signal.signal(signal.SIGTERM, on_term)
     try:
-        return subprocess.call(datasette_command(db_path, metadata, settings))
+        code = process.wait()
+        return 128 + asked[0] if asked else code
     except KeyboardInterrupt:
         return 0
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        _end(process)
+        lifetime.unregister_child(process.pid)
+
+
+def _end(process: subprocess.Popen[bytes], grace_s: float = 5.0) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(grace_s)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(5)

@@ -3,6 +3,7 @@ generated here (no large binaries in the repository)."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
@@ -18,6 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
+from bench import faults
 from loaders.db import get_engine
 from loaders.models import Organization, OrganizationLink, Run, SourceFile
 from loaders.names import os_name, storable
@@ -25,9 +27,10 @@ from loaders.procs import alive
 from pipeline.analyze import Analysis, environment_fingerprint, run_analysis
 from pipeline.config import Settings, quarantine_dir
 from pipeline.guards import check_markup_size, check_zip_expansion
+from pipeline.prefect_server import free_port
 from pipeline.run import prepare_store, run_batch
 from pipeline.sandbox import Limits
-from tests.conftest import ROOT
+from tests.conftest import ROOT, poll
 from tests.gen.ole import encrypted_docx
 
 GOOD = "xiangcheng_2017_district.docx"
@@ -228,6 +231,39 @@ def test_a_new_run_stops_what_a_dead_run_left_running(tmp_path: Path) -> None:
     assert orphan in [r["pid"] for r in stopped]
     time.sleep(0.3)
     assert not lifetime.alive(orphan)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(importlib.util.find_spec("datasette") is None, reason="datasette (extra 'browse') not installed")
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL])
+def test_datasette_ends_with_qmetl_browse(sig: int, tmp_path: Path) -> None:
+    """SIGTERM on `qmetl browse` stops Datasette (exit 143); kill -9 of it leaves no Datasette behind."""
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    prepare_store(Settings(db=url))
+    port, marker = free_port(), f"browse-{sig}"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), faults.MARK: marker}
+    proc = subprocess.Popen([sys.executable, "-c", faults.CLI, "browse", "--db", url, "--port", str(port)],
+                            cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        poll(lambda: _answers(port), bool, wait=180, every=0.5)
+        assert len(faults.marked(marker)) >= 2, "qmetl and its Datasette"
+        os.kill(proc.pid, sig)
+        code = proc.wait(faults.STOP_WITHIN_S)
+        left, _ = faults.wait_gone(marker, faults.GONE_WITHIN_S)
+    finally:
+        proc.kill()
+    assert code == (128 + sig if sig != signal.SIGKILL else -sig)
+    assert left == [], "Datasette outlived `qmetl browse`"
+
+
+def _answers(port: int) -> bool:
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/-/versions.json", timeout=2) as res:
+            return res.status == 200
+    except OSError:
+        return False
 
 
 # 7. a run that is no longer alive is marked interrupted by the next command that opens the store
