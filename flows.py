@@ -150,6 +150,7 @@ def ingest(sources: list[str] | None = None, settings: dict[str, Any] | None = N
     """Ingest the notices under ``sources`` (folders or files) and those named in ``list_file``;
     with ``since``, only files modified at or after that date (YYYY-MM-DD) are analysed."""
     logger = get_run_logger()
+    lifetime.reclaim_signals()  # Prefect's flow engine took SIGTERM over; `qmetl run` stops as it says
     cfg = Settings(**settings) if settings else load_settings()
     roots = None if cfg.list_any_path or not list_file else list_roots(Path(list_file), cfg.raw, sources)
     listed = [str(p) for p in read_list_file(Path(list_file), roots)] if list_file else []
@@ -369,7 +370,8 @@ def run(
             read_list_file(Path(listed), list_roots(Path(listed), settings.raw, sources))
         except (OSError, ValueError) as exc:
             raise typer.BadParameter(str(exc), param_hint="--list") from exc
-    lifetime.on_stop([sandbox.stop_all, lambda: prefect_server.discard(now=True)])
+    lifetime.on_stop([sandbox.stop_all, lambda: _record_interrupt(settings),
+                      lambda: prefect_server.discard(now=True)])
     lifetime.reap_leftovers()  # what a killed run left running (a temporary server, analysis workers)
     try:
         summary = _settled_run(settings, sources, since, listed) or run_ingest(settings, sources, since, listed)
@@ -393,7 +395,17 @@ def _interrupted(settings: Settings) -> None:
     """After Ctrl-C / SIGTERM: the document in hand rolled back with its transaction, the workers and
     the temporary server stopped, the run marked interrupted; how to resume; exit 130 (143 on SIGTERM)."""
     sandbox.stop_all()
+    loaded = _record_interrupt(settings)
     prefect_server.discard(now=True)
+    typer.echo(f"qmetl run: interrupted; {loaded} documents were loaded completely, none half-way. "
+               f"To resume, run the same command again: loaded files are skipped.", err=True)
+    sys.stderr.flush()
+    os._exit(lifetime.exit_code())
+
+
+def _record_interrupt(settings: Settings) -> int:
+    """This process's unfinished runs marked interrupted (by the main thread, or by the forced stop
+    when the main thread is stuck); the documents they loaded."""
     loaded = 0
     try:
         engine = get_engine(settings.db)
@@ -403,10 +415,7 @@ def _interrupted(settings: Settings) -> None:
         close_engines()
     except Exception as exc:  # the next command marks it interrupted anyway (loaders.runs.mark_dead_runs)
         typer.echo(f"qmetl run: could not record the interruption: {exc}", err=True)
-    typer.echo(f"qmetl run: interrupted; {loaded} documents were loaded completely, none half-way. "
-               f"To resume, run the same command again: loaded files are skipped.", err=True)
-    sys.stderr.flush()
-    os._exit(lifetime.exit_code())
+    return loaded
 
 
 @app.command()

@@ -102,8 +102,19 @@ def _env(marker: str, extra: dict[str, str] | None = None) -> dict[str, str]:
 
 def start_run(url: str, src: Path, marker: str, work: Path, **extra: str) -> subprocess.Popen[bytes]:
     log = open(work / f"{marker}.log", "wb")  # noqa: SIM115 - the child writes it; closed with the process
-    return subprocess.Popen([sys.executable, "-c", CLI, "run", "--raw", str(src), "--db", url, "--no-cache"],
+    proc = subprocess.Popen([sys.executable, "-c", CLI, "run", "--raw", str(src), "--db", url, "--no-cache"],
                             cwd=work, env=_env(marker, extra), stdout=log, stderr=subprocess.STDOUT)
+    _started.append(proc)
+    return proc
+
+
+_started: list[subprocess.Popen[bytes]] = []  # stopped if this script is interrupted
+
+
+def _stop_started() -> None:
+    for proc in _started:
+        if proc.poll() is None:
+            proc.kill()
 
 
 def complete_run(url: str, src: Path, work: Path, timeout: float = 900) -> tuple[int, float, str]:
@@ -309,26 +320,29 @@ def moments(seconds: float, trials: int, rng: random.Random) -> list[float | str
     return points
 
 
-def run_kind(kind: str, raw: Path, work: Path, trials: int, signals: int, seed: int) -> list[Trial]:
+def run_kind(kind: str, raw: Path, work: Path, trials: int, signals: int, seed: int,
+             files: tuple[str, ...] = FILES, points: list[float | str] | None = None) -> list[Trial]:
+    """``trials`` kill -9 trials (at ``points``, else spread by ``moments``) and ``signals`` stop trials."""
     src = work / "in"
     src.mkdir(parents=True, exist_ok=True)
-    for name in FILES:
+    for name in files:
         if (raw / name).exists():
             shutil.copyfile(raw / name, src / name)
     out: list[Trial] = []
     with stores(kind, work) as new_store:
-        url = new_store()
-        code, seconds, log = complete_run(url, src, work)
-        if code != 0:
-            raise SystemExit(f"clean run failed (exit {code}): {log}")
-        export, lookups = snapshot(url, work / "ex-clean")
-        ref = Reference(export, lookups, seconds)
-        print(f"{kind}: clean run {seconds:.1f} s, {len(export)} exported files, "
-              f"{len(lookups['organizations'])} organizations", flush=True)  # type: ignore[arg-type]
-        for at in moments(seconds, trials, random.Random(seed)):
-            trial = kill_trial(new_store, src, work, ref, at)
-            print(f"{kind}: {trial.line()}", flush=True)
-            out.append(trial)
+        if trials:
+            url = new_store()
+            code, seconds, log = complete_run(url, src, work)
+            if code != 0:
+                raise SystemExit(f"clean run failed (exit {code}): {log}")
+            export, lookups = snapshot(url, work / "ex-clean")
+            ref = Reference(export, lookups, seconds)
+            print(f"{kind}: clean run {seconds:.1f} s, {len(export)} exported files, "
+                  f"{len(lookups['organizations'])} organizations", flush=True)  # type: ignore[arg-type]
+            for at in points or moments(seconds, trials, random.Random(seed)):
+                trial = kill_trial(new_store, src, work, ref, at)
+                print(f"{kind}: {trial.line()}", flush=True)
+                out.append(trial)
         slow = slow_folder(work / "slow")
         for i in range(signals):
             trial = signal_trial(new_store, slow, work, (signal.SIGTERM, signal.SIGINT)[i % 2])
@@ -364,6 +378,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             trials += run_kind(kind, raw, work, args.trials, args.signals, args.seed)
         finally:
+            _stop_started()
             shutil.rmtree(work, ignore_errors=True)
     print(summary(trials), flush=True)
     if args.json:

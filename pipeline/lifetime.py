@@ -30,6 +30,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 from loaders.procs import alive, start_time
 
@@ -173,8 +174,10 @@ def rss_mb(pid: int) -> float:
 
 # --- Ctrl-C and SIGTERM ---------------------------------------------------------------------
 
-HARD_STOP_S = 8.0  # from the signal to the exit, whatever the cleanup is waiting for
+HARD_STOP_S = 6.0  # from the signal to the forced exit, whatever the main thread is waiting for
+CLEANUP_S = 2.5  # what the forced exit waits for its cleanup (then exits anyway): 8.5 s in all
 _stopping: dict[str, int] = {}
+_handlers: dict[str, Any] = {}
 
 
 def stopping() -> bool:
@@ -205,12 +208,36 @@ def on_stop(cleanup: list[object]) -> None:
         stop_all()
         raise KeyboardInterrupt(f"signal {signal.Signals(signum).name}")
 
+    _handlers["stop"] = handler
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, handler)
 
 
+def reclaim_signals() -> None:
+    """Put ``on_stop``'s handler back (main thread only) where something replaced it: Prefect's flow
+    engine swaps SIGTERM for its own handler during a flow run, which only raises in the main thread
+    and leaves the analysis threads and workers running until they finish (minutes on a big file).
+    A no-op in a process that did not call ``on_stop`` (a deployment under a Prefect worker)."""
+    handler = _handlers.get("stop")
+    if handler is None or threading.current_thread() is not threading.main_thread():
+        return
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        if signal.getsignal(sig) is not handler:
+            signal.signal(sig, handler)
+
+
 def _force(cleanup: list[object]) -> None:
+    """Run ``cleanup`` (in a thread, at most ``CLEANUP_S``: a cleanup stuck on a lock must not keep
+    the process alive), then exit with the signal's status."""
+    worker = threading.Thread(target=_run_all, args=(cleanup,), name="qmetl-stop-cleanup", daemon=True)
+    worker.start()
+    worker.join(CLEANUP_S)
+    with contextlib.suppress(Exception):
+        sys.stderr.flush()
+    os._exit(exit_code())
+
+
+def _run_all(cleanup: list[object]) -> None:
     for fn in cleanup:
         with contextlib.suppress(Exception):
             fn()  # type: ignore[operator]
-    os._exit(exit_code())

@@ -42,6 +42,10 @@ class Limits:
         return self.isolate
 
 
+class Interrupted(RuntimeError):
+    """The run is stopping (Ctrl-C / SIGTERM): no analysis is started or waited for any more."""
+
+
 class Sandbox:
     """One analysis worker process and the pipe to it."""
 
@@ -76,26 +80,34 @@ class Sandbox:
         self.process = self.conn = None
 
     def call(self, fn: str, args: tuple[Any, ...], limits: Limits, path: str) -> Any:
-        """``fn(*args)`` in the worker (``fn`` = 'module:function'); a StageError when a bound is passed."""
+        """``fn(*args)`` in the worker (``fn`` = 'module:function'); a StageError when a bound is passed.
+        ``Interrupted`` as soon as the run is stopping (the signal handler kills the workers)."""
+        _check_stopping(path)
         if not self.alive():
             self.kill()
             self.start()
-        assert self.conn is not None and self.process is not None
-        self.conn.send((fn, args))
+        conn, process = self.conn, self.process  # kill() from the signal handler clears the attributes
+        assert conn is not None and process is not None
+        try:
+            conn.send((fn, args))
+            return self._wait(conn, process, limits, path)
+        except (EOFError, OSError, ValueError):
+            _check_stopping(path)
+            return self._lost(path)
+
+    def _wait(self, conn: Connection, process: Any, limits: Limits, path: str) -> Any:
         deadline = time.monotonic() + limits.seconds
         peak = 0.0
         while True:
-            if self.conn.poll(POLL_S):
-                try:
-                    status, value = self.conn.recv()
-                except (EOFError, OSError):
-                    return self._lost(path)
+            if conn.poll(POLL_S):
+                status, value = conn.recv()
                 if status == "error":
                     raise RuntimeError(value)
                 return value
-            if not self.process.is_alive():
+            _check_stopping(path)
+            if not process.is_alive():
                 return self._lost(path)
-            peak = max(peak, lifetime.rss_mb(self.process.pid))
+            peak = max(peak, lifetime.rss_mb(process.pid))
             if peak > limits.memory_mb:
                 self.kill()
                 return bound_error(path, "extract.memory", f"reading it took more than {limits.memory_mb} MB "
@@ -113,6 +125,11 @@ class Sandbox:
         how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit status {code}"
         return bound_error(path, "extract.worker_lost", f"the analysis worker ended while reading it ({how}: "
                            "out of memory, or a crash in a reader's native code)", how, "a worker that answers")
+
+
+def _check_stopping(path: str) -> None:
+    if lifetime.stopping():
+        raise Interrupted(f"{path}: not analysed, the run is stopping (Ctrl-C / SIGTERM)")
 
 
 def bound_error(path: str, code: str, message: str, value: str, expected: str) -> StageError:

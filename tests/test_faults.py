@@ -387,3 +387,16 @@ def test_quarantine_is_next_to_the_store_and_a_query_leaves_no_wal(tmp_path: Pat
 def test_analysis_model_round_trips_through_the_worker(raw_dir: Path) -> None:
     got = run_analysis(str(raw_dir / GOOD), None, Limits(seconds=120))
     assert isinstance(got, Analysis) and json.loads(got.model_dump_json())["name"] == GOOD
+
+
+# the fault suite in small (bench/faults.py runs it with 20 kill trials and prints the figures)
+@pytest.mark.slow
+def test_kill_9_inside_a_load_then_sigterm_and_sigint_of_the_real_run(raw_dir: Path, tmp_path: Path) -> None:
+    """`qmetl run` (flow, temporary server, workers) killed inside a document's transaction: nothing is
+    left running and a rerun gives the clean run's export and lookups; SIGTERM and SIGINT while a file
+    is analysed stop it within 10 s (exit 143 / 130), the run recorded interrupted, no process left."""
+    trials = faults.run_kind("sqlite", raw_dir, tmp_path, trials=1, signals=2, seed=0,
+                             files=(GOOD, "jiangsu_2010_provincial.docx"), points=["load.mid:2"])
+    assert [t.kind for t in trials] == ["kill-9", "SIGTERM", "SIGINT"]
+    assert all(t.ok for t in trials), [t.line() for t in trials]
+    assert all(t.figures["stop_s"] <= faults.STOP_WITHIN_S for t in trials[1:])
