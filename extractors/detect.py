@@ -27,7 +27,9 @@ _EXTENSIONS = {
     ".et": SourceFormat.XLS,  # WPS Spreadsheets: an Excel-compatible binary
 }
 # OLE2 stream that tells a compound file's kind (WPS Writer / WPS Spreadsheets write the same)
-_OLE2_STREAMS = (("WordDocument", SourceFormat.DOC), ("Workbook", SourceFormat.XLS), ("Book", SourceFormat.XLS))
+# a password-protected DOCX/XLSX is an OLE2 file holding an EncryptedPackage: the DOC reader says so
+_OLE2_STREAMS = (("WordDocument", SourceFormat.DOC), ("Workbook", SourceFormat.XLS), ("Book", SourceFormat.XLS),
+                 ("EncryptedPackage", SourceFormat.DOC))
 
 
 @dataclass(frozen=True)
