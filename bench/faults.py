@@ -190,7 +190,12 @@ def kill_trial(new_store: Callable[[], str], src: Path, work: Path, ref: Referen
             trial.notes.append(f"finished before the kill (exit {proc.returncode})")
         except subprocess.TimeoutExpired:
             os.kill(proc.pid, signal.SIGKILL)
-    code = proc.wait(120)
+    try:
+        code = proc.wait(900)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        code = proc.wait(30)
+        trial.notes.append("the run did not end within 900 s")
     left, took = wait_gone(marker, GONE_WITHIN_S)
     trial.figures["children_gone_s"] = took
     if left:
