@@ -133,11 +133,13 @@ def test_a_zip_that_lies_about_its_sizes_is_a_zip_bomb_and_memory_stays_low(tmp_
         assert sum(i.file_size for i in zf.infolist()) < 2000, "the headers claim almost nothing"
     code = ("import resource, sys; from pathlib import Path; from pipeline.config import Settings; "
             "from pipeline.guards import check_zip_expansion; p = Path(sys.argv[1]); "
+            "peak = lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024; before = peak(); "
             "e = check_zip_expansion(p, p.stat().st_size, Settings(max_unzipped_mb=100)); "
-            "print(e.code if e else None, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)")
+            "print(e.code if e else None, peak() - before)")
     out = subprocess.run([sys.executable, "-c", code, str(bomb)], cwd=ROOT, capture_output=True, text=True,
                          timeout=600, check=True).stdout.split()
-    assert out[0] == "extract.zip_bomb" and int(out[1]) < 250, out
+    # the check itself grows the peak by a few MB (inflating the 150 MB member whole would add >= 150)
+    assert out[0] == "extract.zip_bomb" and int(out[1]) < 50, out
     assert check_zip_expansion(bomb, bomb.stat().st_size, Settings(max_unzipped_mb=200)) is None
 
 
