@@ -28,9 +28,11 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -125,7 +127,15 @@ def complete_run(url: str, src: Path, work: Path, timeout: float = 900) -> tuple
     return code, time.monotonic() - start, (work / f"{marker}.log").read_text(errors="replace")[-2000:]
 
 
+_store_lock = threading.Lock()  # the engine cache is shared by the trials' threads (close_engines)
+
+
 def snapshot(url: str, out: Path) -> tuple[dict[str, bytes], dict[str, object]]:
+    with _store_lock:
+        return _snapshot(url, out)
+
+
+def _snapshot(url: str, out: Path) -> tuple[dict[str, bytes], dict[str, object]]:
     from sqlalchemy import func, select
     from sqlalchemy.orm import Session
 
@@ -149,6 +159,11 @@ def snapshot(url: str, out: Path) -> tuple[dict[str, bytes], dict[str, object]]:
 
 
 def run_states(url: str) -> dict[str, int]:
+    with _store_lock:
+        return _run_states(url)
+
+
+def _run_states(url: str) -> dict[str, int]:
     from sqlalchemy import func, select
     from sqlalchemy.orm import Session
 
@@ -326,7 +341,8 @@ def moments(seconds: float, trials: int, rng: random.Random) -> list[float | str
 
 
 def run_kind(kind: str, raw: Path, work: Path, trials: int, signals: int, seed: int,
-             files: tuple[str, ...] = FILES, points: list[float | str] | None = None) -> list[Trial]:
+             files: tuple[str, ...] = FILES, points: list[float | str] | None = None,
+             parallel: int = 1) -> list[Trial]:
     """``trials`` kill -9 trials (at ``points``, else spread by ``moments``) and ``signals`` stop trials."""
     src = work / "in"
     src.mkdir(parents=True, exist_ok=True)
@@ -344,10 +360,13 @@ def run_kind(kind: str, raw: Path, work: Path, trials: int, signals: int, seed: 
             ref = Reference(export, lookups, seconds)
             print(f"{kind}: clean run {seconds:.1f} s, {len(export)} exported files, "
                   f"{len(lookups['organizations'])} organizations", flush=True)  # type: ignore[arg-type]
-            for at in points or moments(seconds, trials, random.Random(seed)):
+            def one(at: float | str) -> Trial:
                 trial = kill_trial(new_store, src, work, ref, at)
                 print(f"{kind}: {trial.line()}", flush=True)
-                out.append(trial)
+                return trial
+
+            with ThreadPoolExecutor(max(1, parallel)) as pool:  # trials are independent: own store, own marker
+                out += list(pool.map(one, points or moments(seconds, trials, random.Random(seed))))
         slow = slow_folder(work / "slow")
         for i in range(signals):
             trial = signal_trial(new_store, slow, work, (signal.SIGTERM, signal.SIGINT)[i % 2])
@@ -372,6 +391,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--signals", type=int, default=2, help="SIGTERM/SIGINT trials per store kind")
     ap.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="sqlite")
     ap.add_argument("--seed", type=int, default=25)
+    ap.add_argument("--parallel", type=int, default=1, help="kill trials run at once (each on its own store)")
     ap.add_argument("--raw", type=Path, default=Path("/work/shared/corpus/raw"))
     ap.add_argument("--json", type=Path, help="also write the trials here")
     args = ap.parse_args(argv)
@@ -381,7 +401,7 @@ def main(argv: list[str] | None = None) -> int:
     for kind in (("sqlite", "postgresql") if args.db == "both" else (args.db,)):
         work = Path(tempfile.mkdtemp(prefix=f"qmetl-faults-{kind}-"))
         try:
-            trials += run_kind(kind, raw, work, args.trials, args.signals, args.seed)
+            trials += run_kind(kind, raw, work, args.trials, args.signals, args.seed, parallel=args.parallel)
         finally:
             _stop_started()
             shutil.rmtree(work, ignore_errors=True)
