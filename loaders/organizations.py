@@ -1,9 +1,10 @@
 """The organization registry in the store: bodies, aliases, successor links; unresolved forms.
 
-``sync_organizations`` upserts the registry (normalizers/data/organizations.csv) into the
-``organizations`` table with its aliases, then links every stored body to its successor:
-explicit links (国家质检总局 → 国家市场监督管理总局, dated) and the generic 2018-reform rules
-('*质量技术监督局' → '*市场监督管理局', same region prefix) applied to every stored name.
+``sync_organizations`` stores a :class:`~schemas.registry.RegistryPlan` — the registry bodies with
+their aliases and parents, the successor links (explicit, dated ones and those the generic
+2018-reform rules give every stored name) and the descriptions of bodies first met in documents.
+What a name means is decided by the normalizers (``normalizers.orgs.store_plan``); this module
+only stores it. ``stored_names`` lists the names a plan is built over.
 """
 
 from __future__ import annotations
@@ -22,37 +23,47 @@ from loaders.models import (
     OrganizationLink,
     SourceFile,
 )
-from normalizers.orgs.registry import OrgEntry, Registry, Successor
-from normalizers.regions import match_prefix
+from schemas.registry import BodyDescription, BodyRecord, RegistryPlan, SuccessorLink
 
 
-def sync_organizations(engine: Engine, registry: Registry) -> dict[str, int]:
-    """Upsert registry bodies, aliases and successor links; returns counts of what the store holds."""
+def stored_names(engine: Engine) -> list[str]:
+    """Every organization name the store holds (what the generic successor rules apply to)."""
+    with Session(engine) as session:
+        return sorted(session.scalars(select(Organization.name)))
+
+
+def sync_organizations(engine: Engine, plan: RegistryPlan) -> dict[str, int]:
+    """Upsert the plan's bodies, aliases, descriptions and successor links; returns counts of what it wrote."""
     with Session(engine) as session, session.begin():
-        ids = {e.name: _upsert_entry(session, e).id for e in registry.entries.values()}
-        for entry in registry.entries.values():
-            if entry.parent:
-                parent = _get_or_add(session, entry.parent)
-                session.get(Organization, ids[entry.name]).parent_id = parent.id  # type: ignore[union-attr]
-            for alias in entry.aliases:
-                _add_alias(session, ids[entry.name], alias)
-        links = _link_successors(session, registry.successors)
-        described = _describe_stored(session, registry)
-        return {"organizations": len(ids), "links": links, "described": described}
+        ids = {b.name: _upsert_body(session, b).id for b in plan.bodies}
+        for body in plan.bodies:
+            if body.parent:
+                parent = _get_or_add(session, body.parent, plan.descriptions.get(body.parent))
+                session.get(Organization, ids[body.name]).parent_id = parent.id  # type: ignore[union-attr]
+            for alias in body.aliases:
+                _add_alias(session, ids[body.name], alias)
+        described = _describe_stored(session, plan.descriptions)
+        for link in plan.links:
+            _store_link(session, link, plan.descriptions)
+        return {"organizations": len(ids), "links": len(plan.links), "described": described}
 
 
-def _get_or_add(session: Session, name: str, **values: Any) -> Organization:
+def _get_or_add(session: Session, name: str, desc: BodyDescription | None = None, **values: Any) -> Organization:
     org = session.scalars(select(Organization).where(Organization.name == name)).first()
     if org is None:
-        org = Organization(name=name, is_collective=name.startswith("*"), **values)
+        if desc is not None:
+            values = {"type": desc.type or None, "admin_level": desc.level or None, "region": desc.region or None,
+                      **{k: v for k, v in values.items() if v is not None}}
+        org = Organization(name=name, is_collective=bool(desc and desc.collective), **values)
         session.add(org)
         session.flush()
     return org
 
 
-def _upsert_entry(session: Session, entry: OrgEntry) -> Organization:
-    org = _get_or_add(session, entry.name)
-    org.type, org.admin_level, org.region = entry.type or None, entry.level or None, entry.region or None
+def _upsert_body(session: Session, body: BodyRecord) -> Organization:
+    org = _get_or_add(session, body.name)
+    org.type, org.admin_level, org.region = body.type or None, body.level or None, body.region or None
+    org.is_collective = body.collective
     org.in_registry = True
     return org
 
@@ -64,49 +75,30 @@ def _add_alias(session: Session, org_id: int, alias: str) -> None:
         session.add(OrganizationAlias(organization_id=org_id, alias=alias))
 
 
-def _link_successors(session: Session, successors: list[Successor]) -> int:
-    names = list(session.scalars(select(Organization.name)))
-    pairs = [(s.predecessor, s.successor, s) for s in successors if not s.generic]
-    for rule in (s for s in successors if s.generic):
-        old, new = rule.predecessor.lstrip("*"), rule.successor.lstrip("*")
-        pairs += [(n, n[: -len(old)] + new, rule) for n in names if n.endswith(old) and len(n) > len(old)]
-    for old_name, new_name, rule in pairs:
-        old_org = _get_or_add(session, old_name)
-        new_org = _get_or_add(session, new_name, type=old_org.type, admin_level=old_org.admin_level,
-                              region=old_org.region)
-        _add_link(session, old_org.id, new_org.id, rule)
-    return len(pairs)
-
-
-def _add_link(session: Session, from_id: int, to_id: int, rule: Successor) -> None:
+def _store_link(session: Session, link: SuccessorLink, descriptions: dict[str, BodyDescription]) -> None:
+    old = _get_or_add(session, link.predecessor, descriptions.get(link.predecessor))
+    new = _get_or_add(session, link.successor, descriptions.get(link.successor),
+                      type=old.type, admin_level=old.admin_level, region=old.region)
     found = session.scalars(select(OrganizationLink).where(
-        OrganizationLink.from_id == from_id, OrganizationLink.to_id == to_id,
+        OrganizationLink.from_id == old.id, OrganizationLink.to_id == new.id,
         OrganizationLink.kind == "successor")).first()
     if found is None:
-        session.add(OrganizationLink(from_id=from_id, to_id=to_id, kind="successor",
-                                     effective=rule.effective or None, note=rule.note or None))
+        session.add(OrganizationLink(from_id=old.id, to_id=new.id, kind="successor",
+                                     effective=link.effective or None, note=link.note or None))
 
 
-_TYPE_BY_TAIL = (("公司", "enterprise"), ("协会", "association"), ("学会", "association"), ("联合会", "association"),
-                 ("总工会", "association"), ("院", "institution"), ("所", "institution"), ("站", "institution"),
-                 ("中心", "institution"), ("局", "government"), ("委员会", "government"), ("厅", "government"),
-                 ("办公室", "government"), ("部", "government"))
-
-
-def _describe_stored(session: Session, registry: Registry) -> int:
-    """Bodies first met in documents (not in the registry): region, level and type from their names."""
+def _describe_stored(session: Session, descriptions: dict[str, BodyDescription]) -> int:
+    """Bodies stored without a region (first met in documents) take the description the plan gives."""
     count = 0
     for org in session.scalars(select(Organization).where(Organization.in_registry.is_(True),
                                                           Organization.region.is_(None))):
-        if org.is_collective:
-            org.type = "collective"
+        desc = descriptions.get(org.name)
+        if desc is None:
             continue
-        region, n = match_prefix(org.name)
-        if region is None:
+        org.type = desc.type or None
+        if desc.collective:
             continue
-        org.region, org.admin_level = region.path, region.level
-        rest = org.name[n:]
-        org.type = registry.departments.get(rest) or next((t for tail, t in _TYPE_BY_TAIL if rest.endswith(tail)), None)
+        org.region, org.admin_level = desc.region or None, desc.level or None
         count += 1
     return count
 

@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from loaders.db import exclusive, get_engine, upgrade, writer
 from loaders.faults import fault_point
 from loaders.notices import regroup_notices
-from loaders.organizations import sync_organizations
+from loaders.organizations import stored_names, sync_organizations
 from loaders.parts import replace_parts
 from loaders.runs import (
     INTERRUPTED,
@@ -29,7 +29,7 @@ from loaders.runs import (
 from loaders.store import FileInfo, mark_withdrawn, sync_categories
 from normalizers import NORMALIZER_VERSION
 from normalizers.categories import category_table
-from normalizers.orgs import load_registry
+from normalizers.orgs.store_plan import registry_plan
 from pipeline.config import Settings, load_settings
 from pipeline.discover import discover
 from pipeline.fetch.parts import find_parts
@@ -64,7 +64,12 @@ def sync_registry(settings: Settings) -> None:
     """The organization registry into the store, one process at a time (its upserts read, then write)."""
     engine = get_engine(settings.db)
     with exclusive(engine, "organizations"):
-        sync_organizations(writer(engine), load_registry())
+        store_registry(writer(engine))
+
+
+def store_registry(engine: Engine) -> dict[str, int]:
+    """The registry plan (bodies, successor links, descriptions) over the names stored, written."""
+    return sync_organizations(engine, registry_plan(stored_names(engine)))
 
 
 def prepare(settings: Settings, sources: Sequence[str]) -> tuple[str, list[Path]]:

@@ -15,15 +15,14 @@ from loaders.models import ActivityOrganizer, ActivityRow, Organization, Organiz
 from loaders.organizations import (
     activities_per_organization,
     organization_counts,
-    sync_organizations,
     unresolved_organizers,
 )
 from loaders.store import FileInfo, Versions, load_notice
 from normalizers import normalize_notice
-from normalizers.orgs.registry import ORGANIZATIONS, append_alias, load_registry
+from normalizers.orgs.registry import ORGANIZATIONS, append_alias
 from pipeline.config import Settings
 from pipeline.process import process_file
-from pipeline.run import prepare_store
+from pipeline.run import prepare_store, store_registry
 from schemas import Activity, DocumentMeta, Notice
 
 
@@ -60,7 +59,7 @@ def test_pre_reform_local_body_gets_a_successor_and_unknowns_are_listed(store_ur
     prepare_store(Settings(db=store_url, quarantine=str(tmp_path / "q")))
     _load(store_url, _nanjing_2012(), "nanjing_2012.txt")
     engine = get_engine(store_url)
-    sync_organizations(engine, load_registry())
+    store_registry(engine)
     with Session(engine) as s:
         old = s.scalars(select(Organization).where(Organization.name == "南京市质量技术监督局")).one()
         new_id = s.scalars(select(OrganizationLink.to_id).where(OrganizationLink.from_id == old.id)).one()
@@ -114,7 +113,7 @@ def test_a_data_edit_changes_the_normalizer_version(tmp_path: Path, monkeypatch:
 def test_bodies_met_in_documents_are_described_by_their_names(store_url: str, tmp_path: Path) -> None:
     prepare_store(Settings(db=store_url, quarantine=str(tmp_path / "q")))
     _load(store_url, _nanjing_2012(), "nanjing_2012.txt")
-    sync_organizations(get_engine(store_url), load_registry())
+    store_registry(get_engine(store_url))
     with Session(get_engine(store_url)) as s:
         org = s.scalars(select(Organization).where(Organization.name == "南京市质量技术监督局")).one()
         assert (org.region, org.admin_level, org.type) == ("江苏省南京市", "municipal", "government")
