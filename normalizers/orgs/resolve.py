@@ -156,7 +156,7 @@ def _multi_province(raw: str, text: str, ctx: OrgContext, carry: Region | None,
 def _collective(raw: str, text: str, ctx: OrgContext, carry: Region | None, reg: Registry) -> list[Resolution]:
     if not any(p.search(text) for p in reg.collectives):
         return []
-    m = match_region(text, ctx.region, ctx.year)
+    m = match_region(text, reading_context(ctx, carry), ctx.year)
     region, n = (m.region, m.end) if m.region is not None and m.end < len(text) else (None, 0)
     base = region or carry or ctx.region
     phrase = _SCOPE_WORD.sub("", expand_abbreviations(text[n:], reg))
@@ -188,7 +188,7 @@ def _pattern_values(m: re.Match[str], template: str, ctx: OrgContext,
     values: dict[str, Any] = {k: v or "" for k, v in m.groupdict().items()}
     base = carry or ctx.region
     if values.get("place"):
-        found = match_region(values["place"], ctx.region, ctx.year)
+        found = match_region(values["place"], reading_context(ctx, carry), ctx.year)
         if found.region is None or found.end != len(values["place"]):
             return None
         values["place"], values["_region"] = org_prefix(found.region), found.region
@@ -217,7 +217,7 @@ def _level_region(lvl: str, ctx: OrgContext, base: Region | None) -> Region | No
     """The region of a pattern's level word: relative (市 → the notice's city) or written (长春市)."""
     if lvl in RELATIVE_MARKERS:
         return nearest(ctx.region, lvl) or nearest(base, lvl)
-    found = match_region(lvl, ctx.region, ctx.year)
+    found = match_region(lvl, reading_context(ctx, base), ctx.year)
     return found.region if found.region is not None and found.end == len(lvl) else None
 
 
@@ -230,7 +230,7 @@ def _zone(raw: str, text: str, ctx: OrgContext, carry: Region | None, reg: Regis
     """A development zone's body (高新区管委会, 长春经开区市场监管局): the zone under its city."""
     from normalizers.orgs.zones import match_zone
 
-    found = match_zone(text, ctx.region or carry, ctx.year)
+    found = match_zone(text, reading_context(ctx, carry), ctx.year)
     if found is None:
         return []
     zone, n = found
@@ -267,6 +267,16 @@ def _prefixed(raw: str, text: str, ctx: OrgContext, carry: Region | None, reg: R
                       evidence=evidence)
 
 
+def reading_context(ctx: OrgContext, carry: Region | None) -> Region | None:
+    """The region a written region name is read in: the notice's, unless the previous body of the same
+    list named a region outside the notice's chain — then that one (包头市青山区市场监管局、青山区教育局
+    in a Wuhan notice: 包头's 青山区, never Wuhan's)."""
+    if carry is None or ctx.region is None:
+        return ctx.region or carry
+    here, there = ctx.region.path, carry.path
+    return ctx.region if here.startswith(there) or there.startswith(here) else carry
+
+
 def relative_marker(text: str) -> str | None:
     """The relative region word a name starts with (市, 区, 自治区, 州 …), if it is one."""
     if _NOT_RELATIVE.match(text) or len(text) <= 2:
@@ -277,7 +287,7 @@ def relative_marker(text: str) -> str | None:
 def _locate(text: str, ctx: OrgContext,
             carry: Region | None) -> tuple[Region | None, str, str, tuple[Region, ...]]:
     """Where the body sits: (region, the name after it, how it was found, candidates if ambiguous)."""
-    found = match_region(text, ctx.region or carry, ctx.year)
+    found = match_region(text, reading_context(ctx, carry), ctx.year)
     if found.region is not None and found.end < len(text):
         return found.region, text[found.end:], "explicit", ()
     if found.candidates:
