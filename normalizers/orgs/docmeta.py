@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from normalizers.orgs.prefixes import region_of_doc_prefix
+from normalizers.orgs.prefixes import body_of_doc_prefix, region_of_doc_prefix
 from normalizers.orgs.registry import load_registry
 from normalizers.orgs.resolve import NATIONAL_ASSOCIATION, OrgContext, Resolution, resolve_mention
 from normalizers.orgs.split import CONTINUATIONS
@@ -97,14 +97,28 @@ def infer_facts(issuers_raw: list[str], doc_number: str | None, title: str | Non
     skip = set(exclude)
     issuers = [r for r in resolve_issuers(tokens, context) if r.name not in skip]
     if not issuers:
-        entry = load_registry().by_doc_prefix(doc_prefix(doc_number))
-        if entry is not None:
-            issuers = [Resolution(entry.name, entry.name, True, "doc_prefix", region=by_path(entry.region))]
+        issuers = _doc_prefix_issuer(doc_prefix(doc_number), hint)
     level, region = _level_region(issuers, hint, title)
     if region is not None and hint is not None and region.path != hint.path:
         source = "issuer" if any(r.region is not None and r.region.path == region.path for r in issuers) else "title"
     return DocFacts([r.name for r in issuers], level, region.path if region else None,
                     source if region is not None else None)
+
+
+def _doc_prefix_issuer(prefix: str, hint: Region | None) -> list[Resolution]:
+    """The issuer a doc-number code names when no signature does: a registry body's own code
+    (中机质协), else region code + body code by rule (苏市监 → 江苏省市场监督管理局) when that body's
+    region is the notice's."""
+    entry = load_registry().by_doc_prefix(prefix) if prefix else None
+    if entry is not None:
+        return [Resolution(entry.name, entry.name, True, "doc_prefix", region=by_path(entry.region),
+                           evidence=(f"registry doc-number code {prefix}",))]
+    found = body_of_doc_prefix(prefix, hint) if prefix else None
+    if found is None or (hint is not None and found[1].path != hint.path):
+        return []  # the notice's region says another body of that province issued it: none is guessed
+    name, place = found
+    return [Resolution(prefix, name, True, "doc_prefix", region=place,
+                       evidence=(f"doc-number code {prefix}: region code + body code",))]
 
 
 def _region_hint(tokens: list[str], doc_number: str | None, title: str | None, text: str,

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from normalizers.orgs.bodytypes import Tail, tail_of
 from normalizers.orgs.registry import Registry, load_registry
 from normalizers.orgs.split import unwrap
 from normalizers.regions import (
@@ -33,6 +34,7 @@ _MULTI_PROVINCE = re.compile(
 _NOT_RELATIVE = re.compile(r"^(?:市场|市政(?!府)|市民(?!政|族|宗)|区域|县域|[省市区县州旗](?:级|属|内|外))")
 NATIONAL_ASSOCIATION = re.compile(r"^(中国|中华|全国).*(协会|学会|联合会|商会|研究会|促进会|总会)$")
 _PRC = re.compile(r"^中华人民共和国(?=.+(?:部|署|总局|委员会)$)")
+_JOINED = re.compile(r"[和及与]")
 _SCOPE_WORD = re.compile(r"^(?:[省市区县]内|全[省市区县])")
 _NATIONAL_HEADS = ("中国", "中华", "中共中央", "中央", "国家", "国务院", "全国", "共青团中央")
 
@@ -263,8 +265,18 @@ def _prefixed(raw: str, text: str, ctx: OrgContext, carry: Region | None, reg: R
             entry = reg.entry(canonical)
             return Resolution(raw, canonical, True, "registry", region=by_path(entry.region) if entry else region,
                               evidence=(*evidence, f"registry: {cand}"))
+    if how == "explicit" and not known and (tail := written_body(dept)) is not None:
+        return Resolution(raw, prefix + dept, True, "explicit+named", region=region,
+                          evidence=(evidence[0], f"{tail.type} named as written (ending {tail.tail})"))
     return Resolution(raw, prefix + dept, known, f"{how}+department" if known else how, region=region,
                       evidence=evidence)
+
+
+def written_body(name: str) -> Tail | None:
+    """The ending that makes ``name`` (after a written region) a body taken as written, if any: an
+    association, institution or company; never a name holding 和/及/与 (two bodies may be joined)."""
+    tail = tail_of(name)
+    return tail if tail is not None and tail.as_written and not _JOINED.search(name) else None
 
 
 def reading_context(ctx: OrgContext, carry: Region | None) -> Region | None:

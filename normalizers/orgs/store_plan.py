@@ -3,43 +3,24 @@
 :func:`registry_plan` turns the registry (organizations.csv) and the names the store already
 holds into bodies, successor links (:mod:`normalizers.orgs.history`) and descriptions: the
 region, level and type a body's name tells (南京市质量技术监督局 → 江苏省南京市, municipal,
-government), the type from its department name or its ending (``body_types.csv``).
+government), the type from its department name or its ending (:mod:`normalizers.orgs.bodytypes`).
 """
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
-from functools import lru_cache
 
+from normalizers.orgs.bodytypes import body_type
 from normalizers.orgs.history import successor_links
-from normalizers.orgs.registry import DATA_DIR, Registry, load_registry
+from normalizers.orgs.registry import Registry, load_registry
 from normalizers.regions import match_prefix
 from schemas.registry import BodyDescription, BodyRecord, RegistryPlan
 
 COLLECTIVE_MARK = "*"  # a name standing for a set of bodies (*苏州市相城区各成员单位)
 
 
-@lru_cache(maxsize=1)
-def type_by_tail() -> tuple[tuple[str, str], ...]:
-    """Body-name endings → body type, first match wins (``normalizers/data/body_types.csv``)."""
-    path = DATA_DIR / "body_types.csv"
-    with path.open(encoding="utf-8", newline="") as fh:
-        rows = [(r["tail"].strip(), r["type"].strip()) for r in csv.DictReader(fh)]
-    bad = [t for t, ty in rows if not t or not ty]
-    if bad or not rows:
-        raise ValueError(f"{path}: every row needs a tail and a type; bad rows: {bad or 'none at all'}")
-    return tuple(rows)
-
-
 def is_collective(name: str) -> bool:
     return name.startswith(COLLECTIVE_MARK)
-
-
-def body_type(rest: str, reg: Registry | None = None) -> str:
-    """The type of a body from its name after the region prefix: a known department, else its ending."""
-    reg = reg or load_registry()
-    return reg.departments.get(rest) or next((t for tail, t in type_by_tail() if rest.endswith(tail)), "")
 
 
 def describe(name: str, reg: Registry | None = None) -> BodyDescription | None:
