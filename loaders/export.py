@@ -21,7 +21,7 @@ def notice_from_store(session: Session, doc: Document) -> Notice:
     meta = DocumentMeta(
         title=doc.title, doc_number=doc.doc_number, issuers=list(doc.issuers or []),
         issuers_raw=list(doc.issuers_raw or []), date=doc.date, year=doc.year, level=doc.level,  # type: ignore[arg-type]
-        region=doc.region, theme=doc.theme, slogans=list(doc.slogans or []),
+        region=doc.region, region_source=doc.region_source, theme=doc.theme, slogans=list(doc.slogans or []),
         references=[r.doc_number for r in refs], attachments=list(doc.attachments or []), off_topic=doc.off_topic,
     )
     outline = [

@@ -105,6 +105,8 @@ class Document(Base):
     year: Mapped[int | None] = mapped_column(Integer, index=True, comment="campaign year")
     level: Mapped[str | None] = mapped_column(String(20))
     region: Mapped[str | None] = mapped_column(String(100))
+    region_source: Mapped[str | None] = mapped_column(
+        String(20), comment="where the region came from: issuer, doc_number, title or text")
     theme: Mapped[str | None] = mapped_column(Text)
     slogans: Mapped[list[Any]] = mapped_column(JSON, default=list)
     attachments: Mapped[list[Any]] = mapped_column(JSON, default=list)

@@ -271,7 +271,8 @@ def _insert_notice(ctx: _InsertContext, notice: Notice, doc_id: str, parent: str
         id=doc_id, source_file_id=ctx.file_id, parent_id=parent, position=position,
         campaign_id=campaign_id(ctx.session, campaign_key(notice)), title=m.title, doc_number=m.doc_number,
         issuers=list(m.issuers), issuers_raw=list(m.issuers_raw), date=m.date, year=m.year, level=m.level,
-        region=m.region, theme=m.theme, slogans=list(m.slogans), attachments=list(m.attachments),
+        region=m.region, region_source=m.region_source, theme=m.theme, slogans=list(m.slogans),
+        attachments=list(m.attachments),
         off_topic=m.off_topic, pages=list(notice.span.pages), is_current=True, load_id=ctx.load_id,
         extractor_version=v.extractor, normalizer_version=v.normalizer,
     ))

@@ -121,6 +121,7 @@ class Notice(BaseModel):
                 "year": m.year,
                 "level": m.level,
                 "region": m.region,
+                "region_source": m.region_source,
                 "theme": m.theme,
                 "slogans": list(m.slogans),
                 "references": list(m.references),

@@ -18,7 +18,7 @@ from normalizers.regions import by_path
 
 @pytest.mark.parametrize(("prefix", "body"), [
     ("苏质技监发", "江苏省质量技术监督局"), ("苏市监", "江苏省市场监督管理局"), ("苏经信", "江苏省经济和信息化委员会"),
-    ("鄂市监函", "湖北省市场监督管理局"), ("浙住建发", "浙江省住房和城乡建设厅"), ("京质监", "北京市质量技术监督局"),
+    ("鄂市监质", "湖北省市场监督管理局"), ("浙住建发", "浙江省住房和城乡建设厅"), ("京质监", "北京市质量技术监督局"),
     ("川质发委办", "四川省质量发展委员会办公室"), ("粤政办", "广东省人民政府办公厅"),
 ])
 def test_a_doc_number_code_is_a_region_code_and_a_body_code(prefix: str, body: str) -> None:

@@ -4,7 +4,7 @@ A prefix is a region code + a body code (+ the kind of document: 发, 函, 字 �
 苏 (江苏省) + 质技监 (质量技术监督局); 苏市监 = 江苏省市场监督管理局; 京质监 → 北京市. Region codes
 are ``doc_prefixes.csv`` (the one-character names of provincial-level regions and a few city
 codes; characters two regions share, 宁 for 宁夏 and 南京, 青 for 青海 and 青岛, are left out);
-body codes are ``doc_codes.csv`` (with the body type a province uses and the one a city or
+body codes are ``doc_codes.csv`` (followed by at most two characters: 发, 函, 办发, an office's 质) (with the body type a province uses and the one a city or
 county uses: 住建 → 住房和城乡建设厅 / 局). The longest code wins.
 """
 
@@ -16,7 +16,7 @@ from functools import lru_cache
 from normalizers.orgs.registry import DATA_DIR
 from normalizers.regions import PROVINCIAL, Region, by_path, is_under, org_prefix
 
-DOC_KINDS = ("", "发", "函", "字", "规", "电", "明电", "办", "办发", "办函", "通")
+MAX_TAIL = 2  # what may follow the body code: the kind (发, 函, 字) or an office's character (鄂市监质 → 质量处)
 
 
 @lru_cache(maxsize=1)
@@ -61,7 +61,7 @@ def body_of_doc_prefix(prefix: str, region: Region | None = None) -> tuple[str, 
         return None
     rest = prefix[len(code):]
     body = next((b for b in sorted(doc_code_table(), key=len, reverse=True)
-                 if rest.startswith(b) and rest[len(b):] in DOC_KINDS), None)
+                 if rest.startswith(b) and _kind_or_office(rest[len(b):])), None)
     if body is None:
         return None
     place = region if region is not None and _city_sharing_code(region, coded, code) else coded
@@ -71,3 +71,7 @@ def body_of_doc_prefix(prefix: str, region: Region | None = None) -> tuple[str, 
 
 def _city_sharing_code(region: Region, coded: Region, code: str) -> bool:
     return region.kind == "prefecture" and is_under(region, coded) and region.name.startswith(code)
+
+
+def _kind_or_office(tail: str) -> bool:
+    return len(tail) <= MAX_TAIL
