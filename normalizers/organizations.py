@@ -13,6 +13,7 @@ import re
 
 from normalizers.orgs import OrgContext, Resolution, resolve_mention, split_mentions
 from normalizers.orgs.defined import find_definitions
+from normalizers.orgs.history import current_name
 from normalizers.regions import Region
 from schemas import OrganizerRef
 from schemas.notice import Role
@@ -82,5 +83,7 @@ def _ref(r: Resolution, role: Role, context: OrgContext) -> OrganizerRef:
     evidence = list(r.evidence)
     if context.region_source and context.region is not None:
         evidence.append(f"notice region {context.region.path} from {context.region_source}")
+    current, steps = current_name(r.name, context.year) if r.resolved and not r.collective else (r.name, ())
     return OrganizerRef(raw=r.raw, name=r.name, role=role, resolved=r.resolved, collective=r.collective,
-                        method=r.method, status=r.status, candidates=list(r.candidates), evidence=evidence)
+                        method=r.method, status=r.status, candidates=list(r.candidates),
+                        evidence=[*evidence, *steps], current=current if current != r.name else None)

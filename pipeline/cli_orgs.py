@@ -80,7 +80,7 @@ def resolve_cmd(
     raw: str = typer.Argument(..., help="organizer string as written, e.g. 区市场监管局、区总工会"),
     region: str | None = typer.Option(None, "--region", help="the notice's region (full path, 吉林省长春市朝阳区)"),
     level: str | None = typer.Option(None, "--level", help="national / provincial / municipal / district / industry"),
-    year: int | None = typer.Option(None, "--year", help="campaign year (decides which divisions are current)"),
+    year: int | None = typer.Option(None, "--year", help="campaign year (decides which divisions and which body names are current)"),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
     """Show how an organizer string resolves in a notice's context: bodies, roles, status, evidence."""
@@ -96,5 +96,6 @@ def resolve_cmd(
     table = RichTable("raw", "body", "role", "status", "method", "candidates / evidence",
                       title=f"{raw} in {region or 'no region'} ({level or '-'}, {year or '-'})")
     for r in refs:
-        table.add_row(r.raw, r.name, r.role, r.status or "", r.method or "", "; ".join(r.candidates or r.evidence))
+        body = r.name + (f"\n(in {year}: {r.current})" if r.current else "")
+        table.add_row(r.raw, body, r.role, r.status or "", r.method or "", "; ".join(r.candidates or r.evidence))
     console.print(table)

@@ -71,6 +71,8 @@ class OrganizerRef(BaseModel):
     status: str | None = Field(default=None, description="resolved / collective / ambiguous / unknown")
     candidates: list[str] = Field(default_factory=list, description="the bodies an ambiguous name may be")
     evidence: list[str] = Field(default_factory=list, description="rules, abbreviations and region sources used")
+    current: str | None = Field(default=None, description="the body's name current in the notice's year when it "
+                                "had been renamed or merged by then (dated successor links); the body keeps its name")
 
 
 class Activity(BaseModel):

@@ -22,13 +22,22 @@ _DATE = re.compile(r"^(?P<y>\d{4})(?:-(?P<m>\d{1,2}))?")
 
 
 def successor_links(names: Iterable[str], reg: Registry | None = None) -> list[SuccessorLink]:
-    """The registry's explicit links, and every generic rule applied to ``names`` (same region prefix)."""
+    """The registry's explicit links, and the generic rule of each other name (same region prefix)."""
     reg = reg or load_registry()
     links = [_link(s.predecessor, s.successor, s) for s in reg.successors if not s.generic]
-    names = sorted(set(names))
-    for rule in (s for s in reg.successors if s.generic):
-        links += [_link(n, new, rule) for n in names if (new := generic_successor(n, rule)) is not None]
+    linked = {s.predecessor for s in reg.successors if not s.generic}
+    for name in sorted(set(names) - linked):  # an explicit link beats the generic rules
+        rule = generic_rule(name, reg)
+        if rule is not None:
+            links.append(_link(name, generic_successor(name, rule) or name, rule))
     return links
+
+
+def generic_rule(name: str, reg: Registry) -> Successor | None:
+    """The generic rule for ``name``: the one with the longest matching ending (*省经济和信息化委员会
+    → *省工业和信息化厅 before *经济和信息化委员会 → *工业和信息化局)."""
+    rules = [s for s in reg.successors if s.generic and generic_successor(name, s) is not None]
+    return max(rules, key=lambda s: len(s.predecessor), default=None)
 
 
 def generic_successor(name: str, rule: Successor) -> str | None:
@@ -69,11 +78,9 @@ def current_name(name: str, year: int | None, reg: Registry | None = None) -> tu
 
 
 def _next(name: str, year: int, reg: Registry) -> tuple[str, Successor] | None:
-    for rule in reg.successors:
-        if not in_force(rule.effective, year):
-            continue
-        if not rule.generic and rule.predecessor == name:
-            return rule.successor, rule
-        if rule.generic and (new := generic_successor(name, rule)) is not None:
-            return new, rule
-    return None
+    """The successor in force in ``year``: an explicit link of the name first, else its generic rule."""
+    explicit = next((s for s in reg.successors if not s.generic and s.predecessor == name), None)
+    rule = explicit or generic_rule(name, reg)
+    if rule is None or not in_force(rule.effective, year):
+        return None
+    return (rule.successor if explicit else generic_successor(name, rule) or name), rule
