@@ -1,4 +1,4 @@
-"""Organizer identity on 400 strings from 30 provinces (tests/data/orgs, written by tests/gen/orgs.py)."""
+"""Organizer identity on 500 strings from 30 provinces (tests/data/orgs, written by tests/gen/orgs.py)."""
 
 from __future__ import annotations
 

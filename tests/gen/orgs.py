@@ -7,7 +7,10 @@ prefix (省/自治区/市/州/区/县/旗) means the notice's own unit of that r
 The only shared input is the official division table (GB/T 2260, ``normalizers/data/gb2260.csv``).
 Jiangsu and Tianjin (the corpus's regions) are left out.
 
-One row per seed: seeds 0–239 are the development part, 1000–1159 the held-out part (fixed).
+One row per seed: seeds 0–299 are the development part, 1000–1199 the held-out part (fixed).
+Seeds from 240 and from 1160 draw from the families added later (a bare same-named district after a
+full name of another prefecture in the same cell, bodies written in full that no grammar builds —
+associations, institutions, companies —, and the 住房和建设 slip); earlier seeds are unchanged.
 ``python -m tests.gen.orgs`` writes ``tests/data/orgs/dev.csv`` and ``heldout.csv``.
 """
 
@@ -22,8 +25,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 TABLE = ROOT / "normalizers" / "data" / "gb2260.csv"
 OUT = ROOT / "tests" / "data" / "orgs"
-DEV_SEEDS = range(0, 240)
-HELDOUT_SEEDS = range(1000, 1160)
+DEV_SEEDS = range(0, 300)
+HELDOUT_SEEDS = range(1000, 1200)
+FIRST_LATER = (240, 1160)  # first seed of each part drawn from the later families
 SKIP_PROVINCES = ("江苏省", "天津市", "台湾省", "香港特别行政区", "澳门特别行政区")
 MUNICIPALITIES = ("北京市", "上海市", "重庆市", "天津市")
 FIELDS = ["id", "split", "province", "region", "level", "year", "raw", "context", "expected", "status", "family"]
@@ -188,6 +192,8 @@ def duplicated_districts(year: int) -> dict[str, list[Unit]]:
 
 
 def make(seed: int) -> dict[str, str]:
+    if FIRST_LATER[0] <= seed < HELDOUT_SEEDS.start or seed >= FIRST_LATER[1]:
+        return make_later(seed)
     rng = random.Random(seed)
     year = rng.randint(2010, 2020)
     family = rng.choice(["relative", "relative", "list", "list", "spaced", "same_name", "same_name", "autonomous",
@@ -405,6 +411,54 @@ def _full_spaced(rng: random.Random, year: int) -> dict[str, str]:
     bodies = body(rng, u, year, 2)
     p = prefix(u, year)
     return _row("full_spaced", u, year, " ".join(p + b[1] for b in bodies), [p + b[1] for b in bodies])
+
+
+def make_later(seed: int) -> dict[str, str]:
+    rng = random.Random(seed)
+    year = rng.randint(2010, 2020)
+    family = rng.choice(["carried_same_name", "carried_same_name", "written_body", "written_body", "slip"])
+    return {"id": str(seed), **LATER_FAMILIES[family](rng, year)}
+
+
+def _carried_same_name(rng: random.Random, year: int) -> dict[str, str]:
+    """包头市青山区X局、青山区Y局 in a notice of the other 青山区 (or its city): the cell's own city decides."""
+    dups = duplicated_districts(year)
+    name = rng.choice(sorted(dups))
+    own, other = rng.sample(sorted(dups[name], key=lambda x: x.code), 2)
+    city = chain(own, year)[-2]
+    (w1, f1), (w2, f2) = body(rng, own, year, 2)
+    sep = rng.choice(["、", " ", "；", "\n"])
+    ctx = rng.choice([other, chain(other, year)[-2]])
+    return _row("carried_same_name", ctx, year, f"{city.name}{name}{w1}{sep}{name}{w2}",
+                [prefix(own, year) + f1, prefix(own, year) + f2])
+
+
+# bodies no function grammar builds: taken as written when their region is written in front
+WRITTEN = ["市政工程协会", "民营经济协会", "建筑业协会", "食品工业协会", "计量测试学会", "标准化协会",
+           "产品质量监督检验所", "计量检定测试所", "建设工程质量监督站", "水利工程质量监督站", "特种设备检验研究院",
+           "城市建设投资有限公司", "公共交通有限公司", "水务集团有限公司"]
+
+
+def _written_body(rng: random.Random, year: int) -> dict[str, str]:
+    u = pick_unit(rng, year, rng.choice(["prefecture", "county"]))
+    p = prefix(u, year)
+    named = rng.sample(WRITTEN, rng.randint(1, 2))
+    ctx = rng.choice([u, chain(u, year)[0]])
+    if ctx is u and rng.random() < 0.5:
+        (w, full), = body(rng, u, year, 1)
+        return _row("written_body", u, year, "、".join([marker(u) + w, *(p + n for n in named)]),
+                    [p + full, *(p + n for n in named)])
+    return _row("written_body", ctx, year, "、".join(p + n for n in named), [p + n for n in named])
+
+
+def _slip(rng: random.Random, year: int) -> dict[str, str]:
+    """住房和建设局 (城乡 left out) names the 住房和城乡建设局 (厅 of a province)."""
+    u = pick_unit(rng, year, rng.choice(["province", "prefecture", "county"]))
+    t = "厅" if u.level == "province" and u.name not in MUNICIPALITIES else "局"
+    return _row("slip", u, year, f"{marker(u)}住房和建设{t}", [prefix(u, year) + "住房和城乡建设" + t])
+
+
+LATER_FAMILIES = {"carried_same_name": _carried_same_name, "written_body": _written_body, "slip": _slip}
 
 
 FAMILIES = {"relative": _relative, "list": _list, "spaced": _spaced, "same_name": _same_name,
