@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from extractors.structure.table_cells import join_bodies
 from normalizers.organizations import resolve
 from normalizers.regions import Region, load_regions, org_prefix
 
@@ -42,6 +43,9 @@ def test_a_bare_district_after_a_full_name_in_the_same_cell_stays_in_that_prefec
         for ctx in ("湖北省武汉市", "湖北省武汉市青山区"):
             refs = resolve(cell, ctx, "municipal", YEAR)
             assert [r.name.startswith("包头市青山区") for r in refs] == [True, True], (cell, ctx, refs)
+    cell = join_bodies("包头市青山区人民政府\n青山区市场监督管理局")  # one body per line in a table cell
+    assert [r.name for r in resolve(cell, "湖北省武汉市", "municipal", YEAR)] == [
+        "包头市青山区人民政府", "包头市青山区市场监督管理局"]
     # the notice's own district when the list stays in the notice's chain
     refs = resolve("武汉市市场监督管理局、青山区市场监督管理局", "湖北省武汉市", "municipal", YEAR)
     assert [r.name for r in refs] == ["武汉市市场监督管理局", "武汉市青山区市场监督管理局"]
