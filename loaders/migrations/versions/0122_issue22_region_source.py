@@ -4,7 +4,7 @@ Where a notice's region came from — its issuer, its doc-number prefix, its tit
 names of its text — stored with the region and exported next to it. Plain ADD COLUMN.
 
 Revision ID: 0122
-Revises: 0123
+Revises: 0124
 """
 from typing import Sequence, Union
 
@@ -14,7 +14,7 @@ from alembic import op
 from loaders.views import create_views, drop_views
 
 revision: str = "0122"
-down_revision: Union[str, Sequence[str], None] = "0123"
+down_revision: Union[str, Sequence[str], None] = "0124"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
