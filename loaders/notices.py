@@ -263,10 +263,19 @@ def regroup_session(session: Session) -> int:
     return changed
 
 
-def regroup_notices(engine: Engine, force: bool = False) -> int:
+def never_grouped(session: Session) -> bool:
+    """Documents are stored and none has a notice yet: a store loaded before notice identity existed."""
+    return (session.scalar(select(Document.id).where(Document.is_current.is_(True)).limit(1)) is not None
+            and session.scalar(select(Document.id).where(Document.notice_id.is_not(None)).limit(1)) is None)
+
+
+def regroup_notices(engine: Engine, force: bool = False, backfill: bool = False) -> int:
     """Group the store's current documents into notices when a document is new or changed (or ``force``,
-    after withdrawals); one transaction. Returns how many documents changed notice."""
+    after withdrawals; with ``backfill``, only when no document was ever grouped); one transaction.
+    Returns how many documents changed notice."""
     with Session(engine) as session, session.begin():
+        if backfill:
+            return regroup_session(session) if never_grouped(session) else 0
         if not force and not needs_regroup(session):
             return 0
         return regroup_session(session)

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 
 from loaders.db import exclusive, get_engine, upgrade, writer
 from loaders.faults import fault_point
@@ -57,7 +58,10 @@ def prepare_store(settings: Settings) -> None:
     if (last_run_params(engine).get("registry_synced") != NORMALIZER_VERSION
             or last_run_status(engine) == INTERRUPTED):
         sync_registry(settings)
-    regroup_notices(writer(get_engine(settings.db)))  # documents no run grouped yet (a store made before 0124)
+    try:  # a store loaded before notice identity (0124): grouped once; a run in progress groups at its end
+        regroup_notices(writer(get_engine(settings.db)), backfill=True)
+    except OperationalError:  # the store is busy (a run is writing): that run's finish groups them
+        pass
 
 
 def sync_registry(settings: Settings) -> None:

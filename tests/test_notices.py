@@ -155,6 +155,13 @@ def test_withdrawing_a_copy_keeps_the_notice(raw_dir: Path, tmp_path: Path) -> N
     run_batch(settings, [str(raw)])
     rows = _sql(url, "SELECT source_file, variants, activities FROM v_documents")
     assert [(r.source_file, r.variants, r.activities) for r in rows] == [("b.docx", 1, 16)]
+    from loaders.db import get_engine
+
+    with get_engine(url).begin() as conn:  # a store loaded before notice identity: no document grouped
+        conn.execute(text("UPDATE documents SET notice_id = NULL, notice_match = NULL"))
+    rows = json.loads(_cli("status", "--db", url, "--json").stdout)
+    assert [r["role"] for r in rows if r["state"] == "loaded"] == ["representative"]
+    assert _sql(url, "SELECT COUNT(*) AS n FROM documents WHERE is_current AND notice_id IS NULL")[0].n == 0
 
 
 def test_topic_rule_on_the_generated_dev_set(tmp_path: Path) -> None:
