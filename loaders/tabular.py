@@ -24,7 +24,10 @@ from sqlalchemy.exc import DBAPIError
 
 FORMATS: dict[str, str] = {"csv": ".csv", "parquet": ".parquet", "jsonl": ".jsonl"}
 READ_STATEMENTS = ("select", "with", "values", "explain", "table", "show")
-_READONLY_MARKERS = ("readonly database", "read-only transaction", "query_only", "read only")
+# what SQLite and PostgreSQL say when a statement would write; PostgreSQL refuses a write inside
+# WITH before the read-only transaction sees it when rows are streamed through a server cursor
+_READONLY_MARKERS = ("readonly database", "read-only transaction", "query_only", "read only",
+                     "data-modifying statements")
 _engines: dict[str, Engine] = {}
 
 
