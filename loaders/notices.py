@@ -154,7 +154,7 @@ def candidate_pairs(members: Sequence[Member]) -> set[tuple[int, int]]:
     in the same (or an unknown) year — never all pairs. Hashes most sketches hold (boilerplate every
     notice of a template says) are skipped: they would make every pair a candidate."""
     buckets: dict[tuple[Any, ...], list[int]] = defaultdict(list)
-    years = {m.year for m in members if m.year is not None} or {None}
+    years: set[int | None] = {m.year for m in members if m.year is not None} or {None}
     df: dict[int, int] = defaultdict(int)
     for m in members:
         for h in m.fp.sketch:

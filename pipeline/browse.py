@@ -114,7 +114,7 @@ def serve(db_path: Path, metadata: Path, settings: BrowseSettings) -> int:
         raise BrowseError(INSTALL_HINT)
     cmd = datasette_command(db_path, metadata, settings)
     process = subprocess.Popen(lifetime.watched_command(cmd[2], cmd[3:]),
-                               preexec_fn=lifetime.forking_preexec())  # type: ignore[arg-type]
+                               preexec_fn=lifetime.forking_preexec())  # type: ignore[arg-type, call-overload, unused-ignore]
     lifetime.register_child(process.pid, "datasette")
     asked: list[int] = []
 

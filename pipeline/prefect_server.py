@@ -184,7 +184,7 @@ def spawn(port: int) -> TemporaryServer:
     # it ends when this process ends, however it ends (kill -9 included), from whichever thread it
     # was started: its own watchdog on this pid (and the kernel's signal when started by the main thread)
     process = subprocess.Popen(command, env={**os.environ, **SERVER_ENV}, stdout=subprocess.DEVNULL, stderr=log,
-                               preexec_fn=lifetime.forking_preexec())  # type: ignore[arg-type]
+                               preexec_fn=lifetime.forking_preexec())  # type: ignore[arg-type, call-overload, unused-ignore]
     lifetime.register_child(process.pid, "prefect-server")
     return TemporaryServer(process, port, log)
 

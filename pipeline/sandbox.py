@@ -61,6 +61,7 @@ class Sandbox:
             process.start()
         theirs.close()
         self.process, self.conn = process, ours
+        assert process.pid is not None  # started above
         lifetime.register_child(process.pid, "analysis")
 
     def alive(self) -> bool:

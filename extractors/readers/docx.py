@@ -49,7 +49,7 @@ def _guard_zip(path: Path) -> None:
     try:
         check_inflation(path, MAX_UNCOMPRESSED)
     except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
-        raise BadInputError(f"damaged zip archive: {exc}", code="docx.bad_zip") from exc
+        raise BadInputError(f"damaged zip archive: {exc}", code="docx.damaged") from exc
 
 
 class _BodyWalker:

@@ -50,12 +50,12 @@ def decode_bytes(data: bytes, declared: str | None = None, header: str | None = 
             return Decoded(text, enc, "bom", text.count("\ufffd"))
     utf8 = _strict(data, "utf-8")
     for label, how in ((header, "header"), (declared, "declared")):
-        enc = _canonical(label) if label else None
-        if enc is None:
+        canon = _canonical(label) if label else None
+        if canon is None:
             continue
-        got = _strict(data, enc)
-        if got is not None and _plausible(got) and not _contradicted(enc, utf8, data):
-            return Decoded(got, enc, how)
+        got = _strict(data, canon)
+        if got is not None and _plausible(got) and not _contradicted(canon, utf8, data):
+            return Decoded(got, canon, how)
     for enc in _DETECTED:
         got = utf8 if enc == "utf-8" else _strict(data, enc)
         if got is not None and _plausible(got):

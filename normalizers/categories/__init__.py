@@ -47,7 +47,7 @@ def shared_projects(activities: Sequence[Activity]) -> set[str]:
     return {p for p, n in seen.items() if n > 1}
 
 
-def categorize_activity(activity: Activity, meta: DocumentMeta, headings: set[str] = frozenset()) -> Decision:
+def categorize_activity(activity: Activity, meta: DocumentMeta, headings: set[str] | frozenset[str] = frozenset()) -> Decision:
     """Set the activity's category, method, confidence, evidence and key; returns the decision.
     ``headings``: the notice's shared 项目 texts (see shared_projects)."""
     # the bodies the notice assigns it to (an issuer filled in for want of any is not evidence)

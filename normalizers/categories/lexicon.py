@@ -135,7 +135,8 @@ def _toml(path: Path) -> dict:
 @lru_cache(maxsize=1)
 def load_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
     files = [data_dir / p.name for p in DATA_FILES]
-    return parse_lexicon(*(_toml(p) for p in files[:4]), words=read_words(files[4]), source=str(files[0]))
+    data, cues, labels, priors = (_toml(p) for p in files[:4])
+    return parse_lexicon(data, cues, labels, priors, words=read_words(files[4]), source=str(files[0]))
 
 
 def dictionary_words(lexicon: Lexicon) -> set[str]:

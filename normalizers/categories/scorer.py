@@ -58,7 +58,7 @@ class Decision:
         """The stored record of the decision (activities.category_evidence)."""
         return {"method": self.method, "code": self.code, "label_code": self.label_code,
                 "label_words": list(self.label_words), "cues": list(self.hits), "priors": list(self.priors),
-                "scores": dict(self.scores)}
+                "scores": dict(sorted(self.scores.items()))}  # one order in every process
 
 
 def normalize_label(label: str | None) -> str:
