@@ -1,7 +1,7 @@
 """Body types by the ending of a name (``normalizers/data/body_types.csv``): 公司 → enterprise,
 协会 → association, 院/所/站/中心 → institution, 局/委员会/厅 → government. Endings marked
-``as_written`` name a body that, with its region written in front (苏州市水利水务工程质量监督站,
-江苏省市政工程协会), is taken as written: no grammar builds such names, none is guessed."""
+``as_written`` name a body that, with its region written in front (成都市建设工程质量监督站,
+湖北省建筑业协会), is taken as written: no grammar builds such names, none is guessed."""
 
 from __future__ import annotations
 

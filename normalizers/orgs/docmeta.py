@@ -70,7 +70,7 @@ def _line_tokens(line: str) -> list[str]:
 
 
 def doc_prefix(doc_number: str | None) -> str:
-    """The 发文机关代字 of a doc number: 苏质发委办〔2020〕25号 → 苏质发委办."""
+    """The 发文机关代字 of a doc number: 鄂质发委办〔2019〕12号 → 鄂质发委办."""
     if not doc_number:
         return ""
     m = re.match(r"^([\u4e00-\u9fa5]+)", doc_number)
@@ -107,7 +107,7 @@ def infer_facts(issuers_raw: list[str], doc_number: str | None, title: str | Non
 
 def _doc_prefix_issuer(prefix: str, hint: Region | None) -> list[Resolution]:
     """The issuer a doc-number code names when no signature does: a registry body's own code
-    (中机质协), else region code + body code by rule (苏市监 → 江苏省市场监督管理局) when that body's
+    (中机质协), else region code + body code by rule (浙市监 → 浙江省市场监督管理局) when that body's
     region is the notice's."""
     entry = load_registry().by_doc_prefix(prefix) if prefix else None
     if entry is not None:

@@ -1,7 +1,7 @@
 """Doc-number prefixes (发文机关代字): the region and the body they name.
 
-A prefix is a region code + a body code (+ the kind of document: 发, 函, 字 …): 苏质技监发 =
-苏 (江苏省) + 质技监 (质量技术监督局); 苏市监 = 江苏省市场监督管理局; 京质监 → 北京市. Region codes
+A prefix is a region code + a body code (+ the kind of document: 发, 函, 字 …): 鄂质技监发 =
+鄂 (湖北省) + 质技监 (质量技术监督局); 浙市监 = 浙江省市场监督管理局; 京质监 → 北京市. Region codes
 are ``doc_prefixes.csv`` (the one-character names of provincial-level regions and a few city
 codes; characters two regions share, 宁 for 宁夏 and 南京, 青 for 青海 and 青岛, are left out);
 body codes are ``doc_codes.csv`` (followed by at most two characters: 发, 函, 办发, an office's 质) (with the body type a province uses and the one a city or
@@ -49,11 +49,11 @@ def region_of_doc_prefix(prefix: str) -> str | None:
 
 
 def body_of_doc_prefix(prefix: str, region: Region | None = None) -> tuple[str, Region] | None:
-    """The body a prefix names by rule (苏质技监发 → 江苏省质量技术监督局), or None.
+    """The body a prefix names by rule (鄂质技监发 → 湖北省质量技术监督局), or None.
 
     ``region``: the notice's region as the other evidence has it; when it is a city inside the
-    province the code names whose name starts with the code (苏 → 江苏省, the notice is 苏州市's),
-    the body is the city's: such a city writes the province's character too (苏质发委办 of 苏州市).
+    province the code names whose name starts with the code (吉 → 吉林省, the notice is 吉林市's),
+    the body is the city's: such a city writes the province's character too (吉质监 of 吉林省吉林市).
     """
     code = _region_code(prefix)
     coded = by_path(doc_prefix_table()[code]) if code else None

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import random
 import shutil
 import subprocess
@@ -25,7 +26,7 @@ from tests.gen.lists import DEV_SEEDS, HELD_OUT_SEEDS, ListNotice, build, truth
 
 ROOT = Path(__file__).resolve().parents[2]
 CACHE = ROOT / "tests" / ".cache"
-SCORER = Path("/work/shared/tools/score.py")
+SCORER = Path(os.environ.get("QMETL_SCORER", ROOT.parent / "shared" / "tools" / "score.py"))
 
 Renderer = Callable[[ListNotice, Path, random.Random], Path]
 FORMATS: dict[str, tuple[str, Renderer]] = {

@@ -68,12 +68,13 @@ def _span(rows: int, cols: int) -> str:
 
 def main() -> None:
     """Render the dev or held-out split as web pages and score it: python -m tests.gen.tables_html [held]."""
+    import json
     import shutil
     import subprocess
     import sys
     import tempfile
 
-    from tests.gen.tables_build import export_in_process
+    from tests.gen.tables_build import SCORER, export_in_process
     from tests.gen.tables_spec import DEV_SEEDS, HELD_OUT_SEEDS, make_notice, truth
 
     split = sys.argv[1] if len(sys.argv) > 1 else "dev"
@@ -81,13 +82,12 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="tables-html-"))
     (tmp / "raw").mkdir()
     (tmp / "truth").mkdir()
-    import json
     for s in seeds:
         n = make_notice(s)
         render_html(n, tmp / "raw" / f"{n.name}.html", "gbk" if s % 2 else "utf-8", seed=s)
         (tmp / "truth" / f"{n.name}.json").write_text(json.dumps(truth(n), ensure_ascii=False), encoding="utf-8")
     export_in_process(sorted((tmp / "raw").iterdir()), tmp / "export")
-    res = subprocess.run([sys.executable, "/work/shared/tools/score.py", str(tmp / "export"), str(tmp / "truth"),
+    res = subprocess.run([sys.executable, str(SCORER), str(tmp / "export"), str(tmp / "truth"),
                           "--raw", str(tmp / "raw")], capture_output=True, text=True, check=True)
     print(f"{split} html " + res.stdout.strip().splitlines()[-1])
     shutil.rmtree(tmp)
