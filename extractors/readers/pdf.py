@@ -20,10 +20,18 @@ from pdfplumber.utils.exceptions import PdfminerException
 from extractors.errors import BadInputError, EncryptedError, TooLargeError
 from extractors.readers.geometry import Char, bbox_of, chars_to_lines, cluster_positions, dedupe_chars
 from extractors.readers.pdf_objects import load_page_objects
-from extractors.readers.rulings import Segment, is_visible_graphic, open_band, vertical_segments
+from extractors.readers.rulings import (
+    Segment,
+    horizontal_rules,
+    is_visible_graphic,
+    open_band,
+    vertical_segments,
+)
+from extractors.readers.text_tables import Columns, find_text_tables
+from extractors.structure.columns import is_header_row, leaf_role
 from schemas import BBox, Page, Table, TableCell, TextLine
 
-PDF_READER_VERSION = "3"
+PDF_READER_VERSION = "4"
 TABLE_SETTINGS: dict[str, Any] = {
     "vertical_strategy": "lines",
     "horizontal_strategy": "lines",
@@ -54,7 +62,11 @@ def read_pdf(path: Path, settings: PdfSettings | None = None) -> tuple[list[Page
                     f"{n} pages, more than the limit of {settings.max_pages}",
                     value=str(n), expected=f"<= {settings.max_pages} pages",
                 )
-            pages = [_read_page(p) for p in pdf.pages]
+            pages = []
+            carry: Columns | None = None
+            for p in pdf.pages:
+                page, carry = _read_page(p, carry)
+                pages.append(page)
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
         raise EncryptedError("password-protected PDF", expected="an unencrypted PDF") from exc
     except PdfminerException as exc:
@@ -78,7 +90,8 @@ def _has_text(page: Page, settings: PdfSettings) -> bool:
     return n >= settings.min_chars_for_text_page
 
 
-def _read_page(page: Any) -> Page:
+def _read_page(page: Any, carry: Columns | None = None) -> tuple[Page, Columns | None]:
+    """The page's items, and the columns of its last table read from alignment (for the next page)."""
     number = page.page_number
     chars = dedupe_chars(load_page_objects(page))
     visible = page.filter(is_visible_graphic) if (page.lines or page.rects) else None
@@ -92,9 +105,17 @@ def _read_page(page: Any) -> Page:
             items.append(table)
             used |= taken
     free = [c for i, c in enumerate(chars) if i not in used]
+    rules = horizontal_rules(visible.edges) if visible is not None else []
+    found = find_text_tables(free, rules, number, is_header_row, leaf_role, carry, float(page.height))
+    taken: set[int] = set()
+    for t in found:
+        items.append(t.table)
+        taken |= t.taken
+    free = [c for i, c in enumerate(free) if i not in taken]
     items.extend(_line_item(line, number) for line in chars_to_lines(free) if not all(c.text.isspace() for c in line))
     items.sort(key=lambda it: (it.bbox.top, it.bbox.x0) if it.bbox else (0.0, 0.0))
-    return Page(number=number, width=float(page.width), height=float(page.height), items=items)
+    out = Page(number=number, width=float(page.width), height=float(page.height), items=items)
+    return out, (found[-1].columns if found else None)
 
 
 def _find_tables(page: Any) -> list[Any]:
