@@ -28,7 +28,7 @@ from extractors.readers.rulings import (
     vertical_segments,
 )
 from extractors.readers.text_tables import Columns, find_text_tables
-from extractors.structure.columns import is_header_row, leaf_role
+from extractors.structure.columns import continues_when_blank, is_header_row, leaf_role
 from schemas import BBox, Page, Table, TableCell, TextLine
 
 PDF_READER_VERSION = "4"
@@ -39,6 +39,9 @@ TABLE_SETTINGS: dict[str, Any] = {
     "join_tolerance": 3,
     "intersection_tolerance": 3,
 }
+
+
+OVERHANG = 12.0  # points a cell's text may stand outside the table's outer ruling
 
 
 @dataclass(frozen=True)
@@ -106,7 +109,8 @@ def _read_page(page: Any, carry: Columns | None = None) -> tuple[Page, Columns |
             used |= taken
     free = [c for i, c in enumerate(chars) if i not in used]
     rules = horizontal_rules(visible.edges) if visible is not None else []
-    found = find_text_tables(free, rules, number, is_header_row, leaf_role, carry, float(page.height))
+    found = find_text_tables(free, rules, number, is_header_row, leaf_role, carry, float(page.height),
+                             continues_when_blank)
     taken: set[int] = set()
     for t in found:
         items.append(t.table)
@@ -174,7 +178,7 @@ def _build_table(found: Any, chars: list[Char], page: int,
         r0, r1 = _nearest(ys, b[1]), _nearest(ys, b[3])
         if c1 <= c0 or r1 <= r0:
             continue
-        inside = _chars_in(index, b, taken)
+        inside = _chars_in(index, _overhang(b, c0 == 0, c1 == len(xs) - 1), taken)
         taken.update(inside)
         text = "\n".join(_join_chars(line) for line in chars_to_lines([chars[i] for i in inside]))
         cells.append(TableCell(
@@ -190,6 +194,12 @@ def _build_table(found: Any, chars: list[Char], page: int,
         n_cols=max(len(xs) - 1, 0), cells=cells, col_edges=xs, has_bottom_border=not bottom_band,
     )
     return table, taken
+
+
+def _overhang(b: tuple[float, ...], left: bool, right: bool) -> tuple[float, ...]:
+    """A cell box on the table's outer edge widened outward by ``OVERHANG``: text centred in a narrow
+    first or last column can start outside the table's ruling."""
+    return (b[0] - OVERHANG * left, b[1], b[2] + OVERHANG * right, b[3])
 
 
 def _nearest(edges: list[float], v: float) -> int:

@@ -41,6 +41,8 @@ BOTTOM_SHARE = 0.08  # page numbers sit in this share of the page at its bottom
 class Columns:
     xs: list[float]  # boundaries, left edge first, right edge last
     anchor: int  # the column whose text blocks start rows
+    merging: tuple[bool, ...] = ()  # per column: a blank cell belongs to the merged cell of a label
+    centred: tuple[bool, ...] = ()  # per column: merged cells print their label centred, not on top
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,7 @@ class _Seg:
 
 HeaderTest = Callable[[list[str]], bool]
 RoleOf = Callable[[str], str | None]
+NameTest = Callable[[str], bool]
 
 
 # ---------------------------------------------------------------- small geometry
@@ -116,6 +119,10 @@ def _cover(chars: list[Char], x: float) -> int:
     return sum(1 for c in chars if c.x0 <= x <= c.x1)
 
 
+def _steps(x0: float, x1: float, step: float = 1.0) -> list[float]:
+    return [x0 + i * step for i in range(int((x1 - x0) / step) + 1)]
+
+
 def _flanks(a: _Seg, segs: list[_Seg], data: list[Char]) -> tuple[_Seg, _Seg] | None:
     """Two cells below ``a``, neighbours left and right of its centre with nothing between them,
     while the data under ``a``'s centre is the white river between two columns: ``a`` is their
@@ -130,7 +137,7 @@ def _flanks(a: _Seg, segs: list[_Seg], data: list[Char]) -> tuple[_Seg, _Seg] | 
         return None
     lc, rc = (left.x0 + left.x1) / 2, (right.x0 + right.x1) / 2
     between = [b for b in segs if b is not a and lc < (b.x0 + b.x1) / 2 < rc]
-    river = min(_cover(data, a.x0 + f * (a.x1 - a.x0)) for f in (0.0, 0.25, 0.5, 0.75, 1.0))
+    river = min(_cover(data, x) for x in _steps(a.x0, a.x1))
     if between or 4 * river > min(_cover(data, lc), _cover(data, rc)):
         return None
     return left, right
@@ -164,8 +171,9 @@ def header_cells(segs: list[_Seg], data: list[Char]) -> tuple[list[_Seg], list[_
 
 def column_bounds(leaves: list[_Seg], chars: list[Char], left: float, right: float,
                   step: float = 0.5) -> list[float]:
-    """Boundaries between the header's columns: in the x between two header centres, the middle of
-    the longest run least covered by data chars."""
+    """Boundaries between the header's columns: in the x between two header centres, the longest run
+    least covered by data chars (the white river), 2 pt before its right end — where the next column's
+    left-aligned text begins, the same on every page (its middle moves with the texts)."""
     n = int((right - left) / step) + 2
     cover = [0] * (n + 1)
     for c in chars:
@@ -194,7 +202,7 @@ def _least_run(cover: list[int], i0: int, i1: int) -> float:
             start = i if start is None else start
             continue
         if start is not None and i - start > best_len:
-            best, best_len = (start + i) / 2, i - start
+            best, best_len = i - min((i - start) / 2, 4), i - start
         start = None
     return best
 
@@ -208,8 +216,8 @@ def _rules_near(rules: list[Rule], y0: float, y1: float, left: float, right: flo
                   key=lambda r: r.y)
 
 
-def _header_band(lines: list[list[Char]], i: int, rules: list[Rule], size: float,
-                 left: float, right: float) -> tuple[float, float, list[int]]:
+def _header_band(lines: list[list[Char]], i: int, rules: list[Rule], size: float, left: float, right: float,
+                 is_header: HeaderTest) -> tuple[float, float, list[int]]:
     """(top, bottom, indexes of its lines) of the header whose anchor line is ``lines[i]``."""
     a_top, a_bottom = _top(lines[i]), _bottom(lines[i])
     above = _rules_near(rules, a_top - 3 * size, a_top, left, right)
@@ -222,9 +230,10 @@ def _header_band(lines: list[list[Char]], i: int, rules: list[Rule], size: float
     idx = [i]
     while idx[-1] + 1 < len(lines):
         nxt = lines[idx[-1] + 1]
-        segs = split_segments(nxt, HEADER_GAP)
-        if _top(nxt) - _bottom(lines[idx[-1]]) > 0.6 * size or any(len(join_chars(s)) > 6 for s in segs) \
-                or any(join_chars(s).isdigit() for s in segs):
+        texts = [join_chars(s) for s in split_segments(nxt, HEADER_GAP)]
+        gap = _top(nxt) - _bottom(lines[idx[-1]])
+        wrapped = gap <= 0.6 * size and not any(len(t) > 6 or t.isdigit() for t in texts)
+        if not (wrapped or (gap <= 1.5 * size and is_header(texts))):
             break
         idx.append(idx[-1] + 1)
     return top, _bottom(lines[idx[-1]]) + 0.3 * size, idx
@@ -264,9 +273,11 @@ def _region_lines(lines: list[list[Char]], start: int, bottom_rule: Rule | None,
 
 
 def _pitch(col_lines: list[list[list[Char]]], size: float) -> float:
+    """The line pitch inside a cell: the lower quartile of the short line-to-line steps (steps between
+    rows are longer; a table of one-line cells has none, then 1.35 × the font size)."""
     steps = [_top(b) - _top(a) for lines in col_lines for a, b in zip(lines, lines[1:], strict=False)]
-    steps = [s for s in steps if 0.8 * size <= s <= 2.0 * size]
-    return min(median(steps), 1.6 * size) if steps else 1.35 * size
+    steps = sorted(s for s in steps if 0.8 * size <= s <= 1.6 * size)
+    return steps[len(steps) // 4] if steps else 1.35 * size
 
 
 def _blocks(lines: list[list[Char]], pitch: float) -> list[tuple[float, float]]:
@@ -327,7 +338,7 @@ def _row_bands(data: list[list[Char]], xs: list[float], anchor: int, rules: list
 
 
 def _h_segments(bands: list[_Band], xs: list[float], rules: list[Rule],
-                blocks: dict[int, list[tuple[float, float]]]) -> list[Segment]:
+                blocks: dict[int, list[tuple[float, float]]], merges: dict[int, set[int]]) -> list[Segment]:
     out: list[Segment] = []
     for i, band in enumerate(bands):
         y = band.top
@@ -336,7 +347,7 @@ def _h_segments(bands: list[_Band], xs: list[float], rules: list[Rule],
             if i and band.ruled and not bands[i - 1].across and not band.across:
                 keep = any(abs(r.y - y) <= 2 and r.x0 - 2 <= mid <= r.x1 + 2 for r in rules)
             elif i and not band.across and not bands[i - 1].across:
-                keep = not any(t < y < b for t, b in blocks.get(k, []))
+                keep = i not in merges.get(k, set()) and not any(t < y < b for t, b in blocks.get(k, []))
             else:
                 keep = True
             if keep:
@@ -346,11 +357,70 @@ def _h_segments(bands: list[_Band], xs: list[float], rules: list[Rule],
     return out
 
 
+def blank_merges(bands: list[_Band], labels: list[tuple[float, float]], centred: bool) -> set[int]:
+    """Bands whose cell in a column joins the band above (no ruling between), from the column's text
+    blocks (``labels``, top and bottom): a blank cell belongs to the label above it, or, when labels
+    are centred in their merged cell, to the label whose cell it centres on (the blank cells above a
+    label first, then as many below as keep the label in the middle). A row across the table, or a
+    printed rule, separates merged cells."""
+    out: set[int] = set()
+    runs: list[list[int]] = [[]]
+    for i, band in enumerate(bands):
+        if band.across or (band.ruled and i):
+            runs.append([])
+        if not band.across:
+            runs[-1].append(i)
+    for run in runs:
+        cover = [[n for n, i in enumerate(run) if bands[i].top < b and bands[i].bottom > t] for t, b in labels]
+        found = _one_label_per_cell([(c[0], c[-1], t, b) for c, (t, b) in zip(cover, labels, strict=True) if c])
+        if not found:
+            continue
+        if not centred:
+            covered = {n for c in cover for n in c}
+            out |= {run[n] for n in range(found[0][0] + 1, len(run)) if n not in covered}
+            continue
+        start = 0
+        for j, (_first, last, centre) in enumerate(found):
+            nxt = found[j + 1][0] if j + 1 < len(found) else len(run)
+            ends = range(last, max(nxt, last + 1))
+            end = min(ends, key=lambda e: abs((bands[run[start]].top + bands[run[e]].bottom) / 2 - centre))
+            if j + 1 == len(found):
+                end = len(run) - 1  # blank cells after the last label go with it
+            out |= {run[n] for n in range(start + 1, end + 1)}
+            start = end + 1
+    return out
+
+
+def _one_label_per_cell(found: list[tuple[int, int, float, float]]) -> list[tuple[int, int, float]]:
+    """(first band, last band, centre) per label; text blocks sharing a band are one label (two
+    paragraphs of one cell)."""
+    out: list[list[float]] = []
+    for first, last, t, b in sorted(found):
+        if out and first <= out[-1][1]:
+            out[-1] = [out[-1][0], max(out[-1][1], last), min(out[-1][2], t), max(out[-1][3], b)]
+        else:
+            out.append([first, last, t, b])
+    return [(int(f), int(la), (t + b) / 2) for f, la, t, b in out]
+
+
+def _centred(bands: list[_Band], labels: list[tuple[float, float]], size: float) -> bool:
+    """Labels are centred in their merged cells: some label does not start on its row's first line
+    (a label printed at the top of its merged cell always does)."""
+    tops = [b.top for b in bands]
+    return any(t - tops[max(bisect_right(tops, t) - 1, 0)] > 1.0 * size for t, _b in labels)
+
+
 def _v_segments(bands: list[_Band], xs: list[float]) -> list[Segment]:
     out = [Segment(xs[0], bands[0].top, xs[0], bands[-1].bottom), Segment(xs[-1], bands[0].top, xs[-1], bands[-1].bottom)]
-    for band in bands:
-        if not band.across:
-            out += [Segment(x, band.top, x, band.bottom) for x in xs[1:-1]]
+    runs: list[list[_Band]] = [[]]
+    for band in bands:  # one ruling per run of rows between rows across the table: it must touch the rest
+        if band.across:
+            runs.append([])
+        else:
+            runs[-1].append(band)
+    for run in runs:
+        if run:
+            out += [Segment(x, run[0].top, x, run[-1].bottom) for x in xs[1:-1]]
     return out
 
 
@@ -386,9 +456,11 @@ def _build(chars: list[Char], idx: list[int], segs: list[Segment], page: int) ->
 
 
 def find_text_tables(chars: list[Char], rules: list[Rule], page: int, is_header: HeaderTest, role_of: RoleOf,
-                     carry: Columns | None = None, page_height: float | None = None) -> list[TextTable]:
+                     carry: Columns | None = None, page_height: float | None = None,
+                     merging: NameTest | None = None) -> list[TextTable]:
     """Tables on one page read from alignment (see the module text). ``carry``: the columns of the
-    previous page's table, for a continuation at the top of this page without a header."""
+    previous page's table, for a continuation at the top of this page without a header;
+    ``merging(header)``: whether a blank cell of that column belongs to a merged cell."""
     live = [i for i, c in enumerate(chars) if not c.text.isspace()]
     lines_idx = _lines_with_index(chars, live)
     lines = [[chars[i] for i in ln] for ln in lines_idx]
@@ -405,7 +477,8 @@ def find_text_tables(chars: list[Char], rules: list[Rule], page: int, is_header:
         if not _is_anchor(lines[j], is_header):
             j += 1
             continue
-        found = _headed(chars, lines, lines_idx, j, rules, page, is_header, role_of, page_height)
+        found = _headed(chars, lines, lines_idx, j, rules, page, is_header, role_of, page_height,
+                        merging or (lambda _name: False))
         if found is None:
             j += 1
             continue
@@ -425,14 +498,14 @@ def _is_anchor(line: list[Char], is_header: HeaderTest) -> bool:
 
 
 def _headed(chars: list[Char], lines: list[list[Char]], lines_idx: list[list[int]], i: int, rules: list[Rule],
-            page: int, is_header: HeaderTest, role_of: RoleOf,
-            page_height: float | None) -> tuple[TextTable, int] | None:
+            page: int, is_header: HeaderTest, role_of: RoleOf, page_height: float | None,
+            merging: NameTest) -> tuple[TextTable, int] | None:
     size = _size(lines[i])
     line_left, line_right = min(c.x0 for c in lines[i]), max(c.x1 for c in lines[i])
     wide = [r for r in rules if r.x0 <= line_left + size and r.x1 >= line_right - size]
     left = min([r.x0 for r in wide] + [line_left - 0.5 * size])
     right = max([r.x1 for r in wide] + [line_right + 0.5 * size])
-    h_top, h_bottom, head_idx = _header_band(lines, i, rules, size, left, right)
+    h_top, h_bottom, head_idx = _header_band(lines, i, rules, size, left, right, is_header)
     later = [j for j in range(max(head_idx) + 1, len(lines)) if _is_anchor(lines[j], is_header)]
     limit = later[0] if later else len(lines)
     below = [r for r in _rules_near(rules, h_bottom + 1, 1e9, left, right)
@@ -444,8 +517,9 @@ def _headed(chars: list[Char], lines: list[list[Char]], lines_idx: list[list[int
     leaves, parents = header_cells(segs, data_chars)
     if len(leaves) < 2:
         return None
-    left = min([left] + [c.x0 - 1 for c in data_chars if c.x0 > left - 2 * size])
-    right = max([right] + [c.x1 + 1 for c in data_chars if c.x1 < right + 2 * size])
+    if not wide:  # no rule gives the table's width: its text does
+        left = min([left] + [c.x0 - 1 for c in data_chars if c.x0 > left - 2 * size])
+        right = max([right] + [c.x1 + 1 for c in data_chars if c.x1 < right + 2 * size])
     xs = column_bounds(leaves, data_chars, left, right)
     region = [j for j in _region_lines(lines[:limit], max(head_idx) + 1, bottom_rule, xs, size, page_height)]
     if not region:
@@ -458,13 +532,22 @@ def _headed(chars: list[Char], lines: list[list[Char]], lines_idx: list[list[int
     bands, blocks = _row_bands(data, xs, anchor, rules, h_bottom, bottom, size)
     if not bands:
         return None
-    segs_out = _head_segments(xs, h_top, h_bottom, parents, leaves) + _h_segments(bands, xs, rules, blocks) \
-        + _v_segments(bands, xs)
+    merge = tuple(merging(leaf.text.replace("\n", "")) for leaf in leaves)
+    centred = tuple(m and _centred(bands, blocks.get(k, []), size) for k, m in enumerate(merge))
+    columns = Columns(xs, anchor, merge, centred)
+    segs_out = _head_segments(xs, h_top, h_bottom, parents, leaves) \
+        + _h_segments(bands, xs, rules, blocks, _merges(bands, blocks, columns)) + _v_segments(bands, xs)
     idx = [k for j in [*head_idx, *region] for k in lines_idx[j]]
     built = _build(chars, idx, segs_out, page)
     if built is None:
         return None
-    return TextTable(built[0], built[1], Columns(xs, anchor)), max(region) + 1
+    return TextTable(built[0], built[1], columns), max(region) + 1
+
+
+def _merges(bands: list[_Band], blocks: dict[int, list[tuple[float, float]]],
+            columns: Columns) -> dict[int, set[int]]:
+    return {k: blank_merges(bands, blocks.get(k, []), k < len(columns.centred) and columns.centred[k])
+            for k, m in enumerate(columns.merging) if m}
 
 
 def _recentre(xs: list[float], chars: list[Char]) -> list[float]:
@@ -502,9 +585,11 @@ def _continuation(chars: list[Char], lines: list[list[Char]], lines_idx: list[li
     bands, blocks = _row_bands(data, xs, carry.anchor, rules, top, bottom, size)
     if not bands:
         return None
-    segs = _h_segments(bands, xs, rules, blocks) + _v_segments(bands, xs)
+    columns = Columns(xs, carry.anchor, carry.merging, carry.centred)
+    segs = _h_segments(bands, xs, rules, blocks, _merges(bands, blocks, columns)) \
+        + _v_segments(bands, xs)
     segs[0:0] = [Segment(xs[0], top, xs[-1], top)]
     built = _build(chars, [k for j in region for k in lines_idx[j]], segs, page)
     if built is None:
         return None
-    return TextTable(built[0], built[1], carry), max(region) + 1
+    return TextTable(built[0], built[1], columns), max(region) + 1
