@@ -457,10 +457,11 @@ def _build(chars: list[Char], idx: list[int], segs: list[Segment], page: int) ->
 
 def find_text_tables(chars: list[Char], rules: list[Rule], page: int, is_header: HeaderTest, role_of: RoleOf,
                      carry: Columns | None = None, page_height: float | None = None,
-                     merging: NameTest | None = None) -> list[TextTable]:
+                     merging: NameTest | None = None, is_mark: NameTest | None = None) -> list[TextTable]:
     """Tables on one page read from alignment (see the module text). ``carry``: the columns of the
     previous page's table, for a continuation at the top of this page without a header;
-    ``merging(header)``: whether a blank cell of that column belongs to a merged cell."""
+    ``merging(header)``: whether a blank cell of that column belongs to a merged cell; ``is_mark(line)``:
+    a line above a continuation that is not table text (续表)."""
     live = [i for i, c in enumerate(chars) if not c.text.isspace()]
     lines_idx = _lines_with_index(chars, live)
     lines = [[chars[i] for i in ln] for ln in lines_idx]
@@ -469,7 +470,8 @@ def find_text_tables(chars: list[Char], rules: list[Rule], page: int, is_header:
     first_anchor = next((i for i, ln in enumerate(lines) if _is_anchor(ln, is_header)), None)
     if carry is not None and (first_anchor is None or first_anchor > 0):
         found = _continuation(chars, lines, lines_idx, rules, page, carry, page_height,
-                              stop=first_anchor if first_anchor is not None else len(lines))
+                              stop=first_anchor if first_anchor is not None else len(lines),
+                              is_mark=is_mark or (lambda _text: False))
         if found is not None:
             out.append(found[0])
             j = found[1]
@@ -478,7 +480,7 @@ def find_text_tables(chars: list[Char], rules: list[Rule], page: int, is_header:
             j += 1
             continue
         found = _headed(chars, lines, lines_idx, j, rules, page, is_header, role_of, page_height,
-                        merging or (lambda _name: False))
+                        merging or (lambda _name: False), carry if not out else None)
         if found is None:
             j += 1
             continue
@@ -499,7 +501,7 @@ def _is_anchor(line: list[Char], is_header: HeaderTest) -> bool:
 
 def _headed(chars: list[Char], lines: list[list[Char]], lines_idx: list[list[int]], i: int, rules: list[Rule],
             page: int, is_header: HeaderTest, role_of: RoleOf, page_height: float | None,
-            merging: NameTest) -> tuple[TextTable, int] | None:
+            merging: NameTest, carry: Columns | None = None) -> tuple[TextTable, int] | None:
     size = _size(lines[i])
     line_left, line_right = min(c.x0 for c in lines[i]), max(c.x1 for c in lines[i])
     wide = [r for r in rules if r.x0 <= line_left + size and r.x1 >= line_right - size]
@@ -521,6 +523,9 @@ def _headed(chars: list[Char], lines: list[list[Char]], lines_idx: list[list[int
         left = min([left] + [c.x0 - 1 for c in data_chars if c.x0 > left - 2 * size])
         right = max([right] + [c.x1 + 1 for c in data_chars if c.x1 < right + 2 * size])
     xs = column_bounds(leaves, data_chars, left, right)
+    if carry is not None and len(carry.xs) == len(xs) and abs(carry.xs[0] - xs[0]) < size \
+            and abs(carry.xs[-1] - xs[-1]) < size:  # the previous page's table with its header repeated
+        xs = _recentre(carry.xs, data_chars)
     region = [j for j in _region_lines(lines[:limit], max(head_idx) + 1, bottom_rule, xs, size, page_height)]
     if not region:
         return None
@@ -551,10 +556,18 @@ def _merges(bands: list[_Band], blocks: dict[int, list[tuple[float, float]]],
 
 
 def _recentre(xs: list[float], chars: list[Char]) -> list[float]:
-    """Carried column boundaries moved to this page's white rivers (a cell's text may reach further)."""
+    """Carried column boundaries kept where this page's text leaves them white, else moved to this
+    page's white river (a cell's text may reach further here; a blank column gives no river to trust)."""
     centres = [_Seg(a, b, 0.0, 0.0, "") for a, b in zip(xs, xs[1:], strict=False)]
     inside = [c for c in chars if xs[0] <= _cx(c) <= xs[-1]]
-    return column_bounds(centres, inside, xs[0], xs[-1])
+    moved = column_bounds(centres, inside, xs[0], xs[-1])
+    return [x if 0 < k < len(xs) - 1 and _cover(inside, x) == 0 else moved[k] for k, x in enumerate(xs)]
+
+
+def _rest_of_row(line: list[Char], below: list[Char], xs: list[float], size: float, is_mark: NameTest) -> bool:
+    inside = xs[0] - size <= min(c.x0 for c in line) and max(c.x1 for c in line) <= xs[-1] + size
+    return inside and not _crosses(line, xs) and _top(below) - _bottom(line) <= 1.6 * size \
+        and not is_mark(join_chars(line))
 
 
 def _aligned(line: list[Char], xs: list[float], size: float) -> bool:
@@ -563,14 +576,16 @@ def _aligned(line: list[Char], xs: list[float], size: float) -> bool:
 
 
 def _continuation(chars: list[Char], lines: list[list[Char]], lines_idx: list[list[int]], rules: list[Rule],
-                  page: int, carry: Columns, page_height: float | None,
-                  stop: int) -> tuple[TextTable, int] | None:
+                  page: int, carry: Columns, page_height: float | None, stop: int,
+                  is_mark: NameTest) -> tuple[TextTable, int] | None:
     """The rows at the top of a page that go on with the previous page's table (no header)."""
     xs = _recentre(carry.xs, [c for ln in lines[:stop] for c in ln])
     first = next((j for j in range(stop) if _aligned(lines[j], xs, _size(lines[j]))), None)
     if first is None:
         return None
     size = _size(lines[first])
+    while first > 0 and _rest_of_row(lines[first - 1], lines[first], xs, size, is_mark):
+        first -= 1  # the rest of a row cut by the page break: text in one column right above
     above = _rules_near(rules, 0, _top(lines[first]), xs[0], xs[-1])
     top = above[-1].y if above else _top(lines[first]) - 0.3 * size
     start = next((j for j in range(first + 1) if _top(lines[j]) >= top), first)

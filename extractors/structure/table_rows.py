@@ -200,6 +200,11 @@ def _append_fragment(logical: LogicalTable, frag: _Fragment, prev_open: bool) ->
         logical.rows.append(row)
 
 
+def is_continued_mark(text: str) -> bool:
+    """A 续表 / （续） line."""
+    return bool(CONTINUED_ONLY.fullmatch(_norm(text)))
+
+
 def is_banner(cells: list[TableCell | None]) -> bool:
     """One cell across the whole row: a caption, a section label or a note, not a data row."""
     return len(cells) >= 2 and cells[0] is not None and all(c is cells[0] for c in cells)
@@ -310,7 +315,8 @@ def _same_span_text(logical: LogicalTable, frag: _Fragment, col: int, sid: int, 
 
 def _is_split_row(logical: LogicalTable, prev: Row, texts: list[str], prev_open: bool) -> bool:
     """The top row of a continuation is the rest of the row above: no 序号 but text in other columns
-    (unless the 序号 above is itself merged over several rows: then a blank 序号 is that merge going on)."""
+    (unless the 序号 above is itself merged over several rows: then a blank 序号 is that merge going on);
+    without a 序号 column, a row left open by the page break, or one with no content (an activity has one)."""
     seq = logical.seq_col()
     if seq is not None and seq in prev.merged:
         return False
@@ -319,7 +325,8 @@ def _is_split_row(logical: LogicalTable, prev: Row, texts: list[str], prev_open:
         return False
     if seq is not None:
         return not _norm(texts[seq])
-    return prev_open
+    content = logical.fields.index("content") if "content" in logical.fields else None
+    return prev_open or (content is not None and not _norm(texts[content]))
 
 
 def _join_split_row(logical: LogicalTable, frag: _Fragment, cells: list[TableCell | None],
