@@ -237,6 +237,8 @@ def _carried(logical: LogicalTable, frag: _Fragment, prev: Row | None, col: int,
     """A cell's value. At the top of a continuation fragment, in a column whose merged cells run on
     (责任单位, 时间: ``continues_when_blank``), a blank cell — or the label above repeated, cut short by
     a shorter cell — is the merged cell above the page break."""
+    if cell is not None and col != cell.col:
+        return text  # covered by a cell merged across columns: it gave its text once, to its first column
     key = (cell.row, cell.col) if cell is not None else None
     if key is not None and key in frag.phys_text:
         return frag.phys_text[key]
