@@ -20,10 +20,19 @@ from pdfplumber.utils.exceptions import PdfminerException
 from extractors.errors import BadInputError, EncryptedError, TooLargeError
 from extractors.readers.geometry import Char, bbox_of, chars_to_lines, cluster_positions, dedupe_chars
 from extractors.readers.pdf_objects import load_page_objects
-from extractors.readers.rulings import Segment, is_visible_graphic, open_band, vertical_segments
+from extractors.readers.rulings import (
+    Segment,
+    horizontal_rules,
+    is_visible_graphic,
+    open_band,
+    vertical_segments,
+)
+from extractors.readers.text_tables import Columns, find_text_tables
+from extractors.structure.columns import continues_when_blank, is_header_row, leaf_role
+from extractors.structure.table_rows import is_continued_mark
 from schemas import BBox, Page, Table, TableCell, TextLine
 
-PDF_READER_VERSION = "3"
+PDF_READER_VERSION = "4"
 TABLE_SETTINGS: dict[str, Any] = {
     "vertical_strategy": "lines",
     "horizontal_strategy": "lines",
@@ -31,6 +40,9 @@ TABLE_SETTINGS: dict[str, Any] = {
     "join_tolerance": 3,
     "intersection_tolerance": 3,
 }
+
+
+OVERHANG = 12.0  # points a cell's text may stand outside the table's outer ruling
 
 
 @dataclass(frozen=True)
@@ -54,7 +66,11 @@ def read_pdf(path: Path, settings: PdfSettings | None = None) -> tuple[list[Page
                     f"{n} pages, more than the limit of {settings.max_pages}",
                     value=str(n), expected=f"<= {settings.max_pages} pages",
                 )
-            pages = [_read_page(p) for p in pdf.pages]
+            pages = []
+            carry: Columns | None = None
+            for p in pdf.pages:
+                page, carry = _read_page(p, carry)
+                pages.append(page)
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
         raise EncryptedError("password-protected PDF", expected="an unencrypted PDF") from exc
     except PdfminerException as exc:
@@ -78,7 +94,8 @@ def _has_text(page: Page, settings: PdfSettings) -> bool:
     return n >= settings.min_chars_for_text_page
 
 
-def _read_page(page: Any) -> Page:
+def _read_page(page: Any, carry: Columns | None = None) -> tuple[Page, Columns | None]:
+    """The page's items, and the columns of its last table read from alignment (for the next page)."""
     number = page.page_number
     chars = dedupe_chars(load_page_objects(page))
     visible = page.filter(is_visible_graphic) if (page.lines or page.rects) else None
@@ -92,9 +109,18 @@ def _read_page(page: Any) -> Page:
             items.append(table)
             used |= taken
     free = [c for i, c in enumerate(chars) if i not in used]
+    rules = horizontal_rules(visible.edges) if visible is not None else []
+    found = find_text_tables(free, rules, number, is_header_row, leaf_role, carry, float(page.height),
+                             continues_when_blank, is_continued_mark)
+    taken: set[int] = set()
+    for t in found:
+        items.append(t.table)
+        taken |= t.taken
+    free = [c for i, c in enumerate(free) if i not in taken]
     items.extend(_line_item(line, number) for line in chars_to_lines(free) if not all(c.text.isspace() for c in line))
     items.sort(key=lambda it: (it.bbox.top, it.bbox.x0) if it.bbox else (0.0, 0.0))
-    return Page(number=number, width=float(page.width), height=float(page.height), items=items)
+    out = Page(number=number, width=float(page.width), height=float(page.height), items=items)
+    return out, (found[-1].columns if found else None)
 
 
 def _find_tables(page: Any) -> list[Any]:
@@ -153,7 +179,7 @@ def _build_table(found: Any, chars: list[Char], page: int,
         r0, r1 = _nearest(ys, b[1]), _nearest(ys, b[3])
         if c1 <= c0 or r1 <= r0:
             continue
-        inside = _chars_in(index, b, taken)
+        inside = _chars_in(index, _overhang(b, c0 == 0, c1 == len(xs) - 1), taken)
         taken.update(inside)
         text = "\n".join(_join_chars(line) for line in chars_to_lines([chars[i] for i in inside]))
         cells.append(TableCell(
@@ -169,6 +195,12 @@ def _build_table(found: Any, chars: list[Char], page: int,
         n_cols=max(len(xs) - 1, 0), cells=cells, col_edges=xs, has_bottom_border=not bottom_band,
     )
     return table, taken
+
+
+def _overhang(b: tuple[float, ...], left: bool, right: bool) -> tuple[float, ...]:
+    """A cell box on the table's outer edge widened outward by ``OVERHANG``: text centred in a narrow
+    first or last column can start outside the table's ruling."""
+    return (b[0] - OVERHANG * left, b[1], b[2] + OVERHANG * right, b[3])
 
 
 def _nearest(edges: list[float], v: float) -> int:

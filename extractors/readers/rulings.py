@@ -25,6 +25,15 @@ class Segment:
     bottom: float
 
 
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A horizontal rule: its extent and height (points from the page top)."""
+
+    x0: float
+    x1: float
+    y: float
+
+
 def is_white(color: Any) -> bool:
     """Gray (g), RGB (r, g, b) or CMYK (c, m, y, k) colour that prints as white; unknown → not white."""
     if not isinstance(color, list | tuple) or not color:
@@ -49,6 +58,12 @@ def is_visible_graphic(obj: dict[str, Any]) -> bool:
 def vertical_segments(edges: list[dict[str, Any]]) -> list[Segment]:
     return [Segment(float(e["x0"]), float(e["top"]), float(e["bottom"]))
             for e in edges if e.get("orientation") == "v"]
+
+
+def horizontal_rules(edges: list[dict[str, Any]], min_len: float = 6.0) -> list[Rule]:
+    """The horizontal rulings (a rule drawn as a thin filled box gives its two edges, one rule)."""
+    return [Rule(float(e["x0"]), float(e["x1"]), float(e["top"]))
+            for e in edges if e.get("orientation") == "h" and float(e["x1"]) - float(e["x0"]) >= min_len]
 
 
 def reach(segments: list[Segment], x: float, y: float, upward: bool, tolerance: float = 3.0) -> float:

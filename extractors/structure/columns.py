@@ -31,6 +31,7 @@ class Vocabulary:
     name_with_content: str
     name_without_content: str
     sole_co_is_lead: bool
+    blank_continues: frozenset[str]
     version: str
 
 
@@ -42,6 +43,9 @@ def vocabulary() -> Vocabulary:
     if unknown:
         raise ValueError(f"extractors/{path}: unknown roles {sorted(unknown)}; expected some of {ROLES}")
     rules = data.get("rules", {})
+    odd = set(rules.get("blank_continues", [])) - set(ROLES)
+    if odd:
+        raise ValueError(f"extractors/{path}: rules.blank_continues names {sorted(odd)}; expected some of {ROLES}")
     for key in ("name_with_content", "name_without_content"):
         if rules.get(key, "project") not in FIELDS:
             raise ValueError(f"extractors/{path}: rules.{key} = {rules[key]!r}; expected one of {FIELDS}")
@@ -52,6 +56,7 @@ def vocabulary() -> Vocabulary:
         name_with_content=rules.get("name_with_content", "project"),
         name_without_content=rules.get("name_without_content", "content"),
         sole_co_is_lead=bool(rules.get("sole_co_is_lead", True)),
+        blank_continues=frozenset(rules.get("blank_continues", [])),
         version=str(data.get("version", "")),
     )
 
@@ -95,6 +100,11 @@ def leaf_role(name: str) -> str | None:
         if r is not None:
             return r
     return None
+
+
+def continues_when_blank(name: str) -> bool:
+    """A blank cell of this column, in a table without row rules, belongs to the merged cell above."""
+    return leaf_role(name) in vocabulary().blank_continues
 
 
 def field_for(header: str) -> str | None:

@@ -20,9 +20,9 @@ DATE_LINE = re.compile(
     r"\s*(?:[（(][^）)]*[）)]\s*)?$"
 )
 # a title ends like a document (…的通知, …实施方案) or like a schedule that stands alone as the
-# notice (…重点活动安排表, …活动一览表: a notice that is only its title and its table)
+# notice (…重点活动安排表, …活动一览表, …任务分工表: a notice that is only its title and its table)
 TITLE_END = re.compile(r"(通知|方案|计划|安排|意见|通报|决定|办法|要点|活动|函|纲要|规划"
-                       r"|(?:安排|计划|活动|一览|汇总|清单|任务分解)表)[”\"』」]?$")
+                       r"|(?:安排|计划|活动|一览|汇总|清单|任务分解|任务|分工)表)[”\"』」]?$")
 SLOGAN_TITLE = re.compile(r"口\s*号")
 
 

@@ -16,6 +16,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from extractors.structure.columns import continues_when_blank
 from schemas import BBox, Table, TableCell
 
 SPAN_FIELDS = ("category_raw", "project")
@@ -67,6 +68,9 @@ class LogicalTable:
     def is_span_col(self, col: int) -> bool:
         return self.fields[col] in SPAN_FIELDS
 
+    def carries(self, col: int) -> bool:
+        return continues_when_blank(self.headers[col])
+
     def seq_col(self) -> int | None:
         return self.fields.index("seq") if "seq" in self.fields else None
 
@@ -81,7 +85,8 @@ class _Fragment:
     typical: dict[int, int]
     overrides: dict[tuple[int, int], str] = field(default_factory=dict)
     phys: dict[tuple[int, int], int] = field(default_factory=dict)
-    seen_text: set[int] = field(default_factory=set)  # span columns with a non-blank cell so far
+    seen_text: set[int] = field(default_factory=set)  # columns with a non-blank cell so far
+    phys_text: dict[tuple[int, int], str] = field(default_factory=dict)  # value given by a physical cell
 
 
 def _norm(text: str | None) -> str:
@@ -195,6 +200,11 @@ def _append_fragment(logical: LogicalTable, frag: _Fragment, prev_open: bool) ->
         logical.rows.append(row)
 
 
+def is_continued_mark(text: str) -> bool:
+    """A 续表 / （续） line."""
+    return bool(CONTINUED_ONLY.fullmatch(_norm(text)))
+
+
 def is_banner(cells: list[TableCell | None]) -> bool:
     """One cell across the whole row: a caption, a section label or a note, not a data row."""
     return len(cells) >= 2 and cells[0] is not None and all(c is cells[0] for c in cells)
@@ -214,12 +224,34 @@ def _fill_row(logical: LogicalTable, frag: _Fragment, row: Row, cells: list[Tabl
     parents_same = True
     for c, cell in enumerate(cells):
         if not logical.is_span_col(c):
-            row.values[c] = texts[c]
+            row.values[c] = _carried(logical, frag, prev, c, cell, texts[c])
             continue
         above = logical.resolve(prev.span_ids[c]) if prev else None
         sid = _span_id(logical, frag, c, cell, texts[c], above, parents_same, top)
         row.span_ids[c] = sid
         parents_same = parents_same and above is not None and logical.resolve(sid) == above
+
+
+def _carried(logical: LogicalTable, frag: _Fragment, prev: Row | None, col: int, cell: TableCell | None,
+             text: str) -> str:
+    """A cell's value. At the top of a continuation fragment, in a column whose merged cells run on
+    (责任单位, 时间: ``continues_when_blank``), a blank cell — or the label above repeated, cut short by
+    a shorter cell — is the merged cell above the page break."""
+    if cell is not None and col != cell.col:
+        return text  # covered by a cell merged across columns: it gave its text once, to its first column
+    key = (cell.row, cell.col) if cell is not None else None
+    if key is not None and key in frag.phys_text:
+        return frag.phys_text[key]
+    value = text
+    if prev is not None and frag.continuation and col not in frag.seen_text and logical.carries(col):
+        above = logical.value(prev, col)
+        if not _norm(text) or (_norm(above).startswith(_norm(text)) and _norm(above) != _norm(text)):
+            value = above
+    if _norm(text):
+        frag.seen_text.add(col)
+    if key is not None:
+        frag.phys_text[key] = value
+    return value
 
 
 def _span_id(logical: LogicalTable, frag: _Fragment, col: int, cell: TableCell | None, text: str,
@@ -285,7 +317,8 @@ def _same_span_text(logical: LogicalTable, frag: _Fragment, col: int, sid: int, 
 
 def _is_split_row(logical: LogicalTable, prev: Row, texts: list[str], prev_open: bool) -> bool:
     """The top row of a continuation is the rest of the row above: no 序号 but text in other columns
-    (unless the 序号 above is itself merged over several rows: then a blank 序号 is that merge going on)."""
+    (unless the 序号 above is itself merged over several rows: then a blank 序号 is that merge going on);
+    without a 序号 column, a row left open by the page break, or one with no content (an activity has one)."""
     seq = logical.seq_col()
     if seq is not None and seq in prev.merged:
         return False
@@ -294,7 +327,8 @@ def _is_split_row(logical: LogicalTable, prev: Row, texts: list[str], prev_open:
         return False
     if seq is not None:
         return not _norm(texts[seq])
-    return prev_open
+    content = logical.fields.index("content") if "content" in logical.fields else None
+    return prev_open or (content is not None and not _norm(texts[content]))
 
 
 def _join_split_row(logical: LogicalTable, frag: _Fragment, cells: list[TableCell | None],

@@ -307,7 +307,7 @@ def _activity(logical: LogicalTable, row: Row, seq: int) -> Activity:
     organizers_raw = lead + (f"；配合{co}" if co else "")
     return Activity(
         seq=int(printed.group(1)) if printed else seq, source="table",
-        category_raw=values.get("category_raw") or None, project=values.get("project") or None,
+        category_raw=unwrap(values.get("category_raw", "")) or None, project=values.get("project") or None,
         content=unwrap(values.get("content", "")), organizers_raw=organizers_raw or None,
         time=unwrap(values.get("time", "")) or None, place=unwrap(values.get("place", "")) or None,
         extra=extra, span=Span(pages=row.pages, bbox=row.bbox),

@@ -259,7 +259,7 @@ class _Renderer:
         for k, lines in enumerate(piece.lines):
             if row.kind == "data" and row.span[k] != 1:
                 continue
-            self.cell_lines(k, 1, y + PAD, lines, center=self.n.columns[k].role == "seq")
+            self.cell_lines(k, 1, y + PAD, lines, center=row.kind == "data" and self.n.columns[k].role == "seq")
 
     def cell_lines(self, k: int, span: int, y: float, lines: list[str], center: bool = False) -> None:
         self.cv.setFont(self.font, self.size)
