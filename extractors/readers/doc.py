@@ -3,10 +3,13 @@
 A .wps from WPS Writer is a Word 97 binary (detected by its WordDocument stream) and is handed to
 LibreOffice as .doc; any other .wps keeps its name, so LibreOffice's Works filter may read it.
 
-Each call gets its own throwaway LibreOffice profile (``-env:UserInstallation``) so
-parallel conversions do not fight over one profile lock, and runs in its own process
-group under a hard timeout; on timeout the whole group is killed (soffice forks
-``soffice.bin``). LibreOffice missing is terminal (install it); a timeout is transient.
+A conversion goes through the worker process's long-lived LibreOffice (``soffice_listener``:
+started once per worker, not once per file). Where that listener cannot serve a file, the file
+is converted as before, by one LibreOffice started for it: its own throwaway profile
+(``-env:UserInstallation``) so parallel conversions do not fight over one profile lock, in its own
+process group under a hard timeout; on timeout the whole group is killed (soffice forks
+``soffice.bin``). Either way the per-file timeout holds and a timeout is transient (``doc.timeout``).
+LibreOffice missing is terminal (install it).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from extractors.errors import BadInputError, EncryptedError, ToolMissingError, TransientExtractError
+from extractors.readers import soffice_listener
 from extractors.readers.docx import read_docx
 from schemas import Page
 
@@ -104,10 +108,12 @@ def convert_with_soffice(path: Path, workdir: Path, program: str, timeout_s: flo
     out_dir.mkdir()
     src = workdir / ("input" + input_suffix)
     shutil.copyfile(path, src)  # a plain ASCII name: LibreOffice mangles some non-ASCII paths
+    ext, _, filter_name = target.partition(":")
+    if _convert_in_listener(src, out_dir / f"input.{ext}", program, filter_name, timeout_s, path.name):
+        return out_dir / f"input.{ext}"
     cmd = [program, f"-env:UserInstallation={(workdir / 'profile').as_uri()}", "--headless", "--norestore",
            "--nolockcheck", "--convert-to", target, "--outdir", str(out_dir), str(src)]
     code, output = _run_group(cmd, timeout_s, path.name)
-    ext = target.split(":", 1)[0]
     produced = sorted(out_dir.glob(f"*.{ext}"))
     if not produced:
         raise BadInputError(
@@ -118,6 +124,26 @@ def convert_with_soffice(path: Path, workdir: Path, program: str, timeout_s: flo
     return produced[0]
 
 
+def _convert_in_listener(src: Path, dst: Path, program: str, filter_name: str, timeout_s: float,
+                         name: str) -> bool:
+    """True when the worker's listener converted ``src``; False: convert it per file instead."""
+    try:
+        soffice_listener.convert(src, dst, program, filter_name, timeout_s)
+    except soffice_listener.ListenerTimeout as exc:
+        raise _timeout(name, timeout_s) from exc
+    except soffice_listener.ListenerUnavailable:
+        dst.unlink(missing_ok=True)
+        return False
+    return True
+
+
+def _timeout(name: str, timeout_s: float) -> TransientExtractError:
+    return TransientExtractError(
+        f"{name}: LibreOffice conversion took longer than {timeout_s:.0f} s and was killed",
+        code="doc.timeout", value=f"{timeout_s:.0f} s", expected="a conversion within the timeout",
+    )
+
+
 def _run_group(cmd: list[str], timeout_s: float, name: str) -> tuple[int, str]:
     env = {**os.environ, "HOME": str(Path(cmd[1].split("=", 1)[1].removeprefix("file://")).parent)}
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True, env=env)
@@ -125,10 +151,7 @@ def _run_group(cmd: list[str], timeout_s: float, name: str) -> tuple[int, str]:
         out, _ = proc.communicate(timeout=timeout_s)
     except subprocess.TimeoutExpired as exc:
         _kill_group(proc)
-        raise TransientExtractError(
-            f"{name}: LibreOffice conversion took longer than {timeout_s:.0f} s and was killed",
-            code="doc.timeout", value=f"{timeout_s:.0f} s", expected="a conversion within the timeout",
-        ) from exc
+        raise _timeout(name, timeout_s) from exc
     return proc.returncode, out.decode("utf-8", "replace")
 
 
