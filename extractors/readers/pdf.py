@@ -110,17 +110,17 @@ def _read_page(page: Any, carry: Columns | None = None) -> tuple[Page, Columns |
             used |= taken
     free = [c for i, c in enumerate(chars) if i not in used]
     rules = horizontal_rules(visible.edges) if visible is not None else []
-    found = find_text_tables(free, rules, number, is_header_row, leaf_role, carry, float(page.height),
-                             continues_when_blank, is_continued_mark)
-    taken: set[int] = set()
-    for t in found:
+    text_tables = find_text_tables(free, rules, number, is_header_row, leaf_role, carry, float(page.height),
+                                   continues_when_blank, is_continued_mark)
+    in_text_tables: set[int] = set()
+    for t in text_tables:
         items.append(t.table)
-        taken |= t.taken
-    free = [c for i, c in enumerate(free) if i not in taken]
+        in_text_tables |= t.taken
+    free = [c for i, c in enumerate(free) if i not in in_text_tables]
     items.extend(_line_item(line, number) for line in chars_to_lines(free) if not all(c.text.isspace() for c in line))
     items.sort(key=lambda it: (it.bbox.top, it.bbox.x0) if it.bbox else (0.0, 0.0))
     out = Page(number=number, width=float(page.width), height=float(page.height), items=items)
-    return out, (found[-1].columns if found else None)
+    return out, (text_tables[-1].columns if text_tables else None)
 
 
 def _find_tables(page: Any) -> list[Any]:

@@ -187,8 +187,9 @@ def column_bounds(leaves: list[_Seg], chars: list[Char], left: float, right: flo
         acc += v
         run.append(acc)
     xs = [left]
-    for a, b in zip(leaves, leaves[1:], strict=False):
-        i0, i1 = int(((a.x0 + a.x1) / 2 - left) / step), int(((b.x0 + b.x1) / 2 - left) / step)
+    for here, there in zip(leaves, leaves[1:], strict=False):
+        i0 = int(((here.x0 + here.x1) / 2 - left) / step)
+        i1 = int(((there.x0 + there.x1) / 2 - left) / step)
         xs.append(left + step * _least_run(run, max(i0, 0), min(max(i1, i0 + 1), n)))
     xs.append(right)
     return xs
