@@ -192,7 +192,7 @@ def _row_diff(want: object, got: object) -> str:
     return ", ".join(f"{t} {got.get(t)} != {n}" for t, n in want.items() if got.get(t) != n)
 
 
-KILL_TRIES = 4  # a run that finished before its kill moment is tried again at half the moment
+KILL_TRIES = 8  # a run that finished before its kill moment is tried again at half the moment (load varies)
 
 
 def kill_trial(new_store: Callable[[], str], src: Path, work: Path, ref: Reference, at: float | str) -> Trial:
