@@ -129,8 +129,7 @@ class Listener:
                 raise ListenerTimeout(f"conversion took longer than {timeout_s:g} s")
             raise ListenerUnavailable("LibreOffice listener ended during the conversion")
         if not reply.get("ok"):
-            if not reply.get("alive", False):
-                self.kill()
+            self.kill()  # a crashed office can look alive for a moment (its launcher): start afresh
             raise ListenerUnavailable(f"LibreOffice listener could not convert: {reply.get('error')}")
         if not dst.exists():
             raise ListenerUnavailable("LibreOffice listener wrote no file")
