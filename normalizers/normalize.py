@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import cast, get_args
 
+import rules
 from normalizers import categories
 from normalizers.categories import categorize_activity, shared_projects
 from normalizers.categories import data_hash as category_data_hash
@@ -17,7 +18,7 @@ from schemas import Notice, OrganizerRef, StageError, StageResult
 from schemas.notice import Level
 
 # code version + hash of the rule/data files: editing a data file re-normalizes on the next run
-NORMALIZER_VERSION = "3+" + category_data_hash() + "+" + data_hash()
+NORMALIZER_VERSION = "3+" + category_data_hash() + "+" + data_hash() + "+" + rules.fingerprint()
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ from pipeline.process import FileOutcome, TransientError, _fail, file_info, guar
 from pipeline.sandbox import Limits, sandbox, stop_all
 from schemas import ErrorKind, Notice, StageError
 
-CODE_PACKAGES = ("schemas", "extractors", "normalizers")
+CODE_PACKAGES = ("schemas", "rules", "extractors", "normalizers")
 # What an analysis depends on outside the code: failures it causes are the environment's, not the file's.
 ENVIRONMENT_CODES = frozenset({"doc.libreoffice_missing", "extract.tool_missing", "extract.needs_ocr"})
 TOOL_PACKAGES = ("rapidocr-onnxruntime", "onnxruntime", "opencv-python-headless", "pypdfium2", "pdfplumber",

@@ -1,4 +1,4 @@
-"""Layers import only downward: schemas ← extractors / normalizers ← loaders ← pipeline ← flows.py.
+"""Layers import only downward: schemas ← rules ← extractors / normalizers ← loaders ← pipeline ← flows.py.
 
 Every import statement of every module (module level or inside a function) is read with ``ast``;
 a loader importing a normalizer, an extractor or the pipeline fails here with the file and line.
@@ -12,13 +12,14 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("schemas", "extractors", "normalizers", "loaders", "pipeline", "flows")
+PACKAGES = ("schemas", "rules", "extractors", "normalizers", "loaders", "pipeline", "flows")
 ALLOWED = {
     "schemas": {"schemas"},
-    "extractors": {"schemas", "extractors"},
-    "normalizers": {"schemas", "normalizers"},
-    "loaders": {"schemas", "loaders"},
-    "pipeline": {"schemas", "extractors", "normalizers", "loaders", "pipeline"},
+    "rules": {"schemas", "rules"},
+    "extractors": {"schemas", "rules", "extractors"},
+    "normalizers": {"schemas", "rules", "normalizers"},
+    "loaders": {"schemas", "rules", "loaders"},
+    "pipeline": {"schemas", "rules", "extractors", "normalizers", "loaders", "pipeline"},
 }
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from extractors.structure.blocks import Block, build_blocks
-from extractors.structure.metadata import extract_meta, find_title, is_date_line, is_org_line, parse_date
+from extractors.structure.metadata import extract_meta, find_title, is_date_line, is_org_line
 from extractors.structure.outline import build_outline
+from rules.dates import parse_date
 from schemas import BBox, LayoutDocument, Page, SourceFormat, SourceInfo, TextLine
 
 

@@ -8,7 +8,7 @@ import docx
 import pytest
 
 from extractors import read_layout
-from extractors.readers.docx_numbering import chinese_counting
+from rules.numerals import int_to_cn
 from schemas import Table, TextLine
 
 
@@ -62,7 +62,7 @@ def test_docx_numbering_rendered(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("n", "text"), [(1, "一"), (10, "十"), (13, "十三"), (20, "二十"), (66, "六十六"),
                                          (99, "九十九"), (105, "一百零五")])
 def test_chinese_counting(n: int, text: str) -> None:
-    assert chinese_counting(n) == text
+    assert int_to_cn(n) == text
 
 
 @pytest.mark.parametrize(("name", "code"), [

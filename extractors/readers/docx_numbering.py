@@ -11,8 +11,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from rules.numerals import int_to_cn
+
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_DIGITS = "零一二三四五六七八九"
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 
@@ -20,26 +21,9 @@ def _q(tag: str) -> str:
     return f"{{{W}}}{tag}"
 
 
-def chinese_counting(n: int) -> str:
-    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 66 → 六十六, 105 → 一百零五."""
-    if n <= 0:
-        return str(n)
-    if n < 10:
-        return _DIGITS[n]
-    if n < 100:
-        tens, ones = divmod(n, 10)
-        return ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[ones] if ones else "")
-    hundreds, rest = divmod(n, 100)
-    if rest == 0:
-        return _DIGITS[hundreds] + "百"
-    if rest < 10:
-        return _DIGITS[hundreds] + "百零" + _DIGITS[rest]
-    return _DIGITS[hundreds] + "百" + (_DIGITS[1] if rest < 20 else "") + chinese_counting(rest)
-
-
 def format_number(n: int, fmt: str) -> str:
     if fmt in ("chineseCounting", "chineseCountingThousand", "ideographTraditional", "chineseLegalSimplified"):
-        return chinese_counting(n)
+        return int_to_cn(n)
     if fmt == "decimalEnclosedCircle" or fmt == "decimalEnclosedCircleChinese":
         return _CIRCLED[n - 1] if 0 < n <= len(_CIRCLED) else str(n)
     if fmt == "lowerLetter":

@@ -8,17 +8,16 @@ Form feeds (\\f) start a new page.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from extractors.errors import BadInputError
 from extractors.readers.encoding import UndecodableError, decode_bytes
 from extractors.readers.furniture import is_label_line, is_page_number
+from rules.markers import TEXT_MARKER
 from schemas import Page, TextLine
 
 TEXT_READER_VERSION = "2"
 _SENTENCE_END = "。！？；：:;!?”’）)"  # a marker-like line start after any other character is mid-sentence (第\n一、)
-_MARKER = re.compile(r"^\s*(?:[一二三四五六七八九十百]+[、．.]|[（(][一二三四五六七八九十百\d]+[）)]|\d{1,3}[、．.](?!\d)|附件)")
 
 
 def read_text(path: Path) -> tuple[list[Page], list[str]]:
@@ -73,7 +72,7 @@ def join_wrapped(lines: list[str]) -> list[str]:
             continue
         lead = _leading(ln)
         set_off = lead > 4
-        marked = bool(_MARKER.match(ln)) and bool(out) and out[-1].rstrip()[-1:] in _SENTENCE_END
+        marked = bool(TEXT_MARKER.match(ln)) and bool(out) and out[-1].rstrip()[-1:] in _SENTENCE_END
         starts = set_off or lead > 0 or marked or is_label_line(ln)
         if open_para and out and not starts:
             out[-1] += ln.strip()

@@ -12,14 +12,11 @@ import re
 from dataclasses import dataclass, field
 
 from extractors.readers.furniture import PAGE_NUMBER, is_label_line, is_page_number
+from rules.markers import MARKER_START
 from schemas import BBox, LayoutDocument, Table, TextLine
 
 __all__ = ["PAGE_NUMBER", "Block", "BlockItem", "build_blocks", "is_page_number", "strip_furniture"]
 
-MARKER_START = re.compile(
-    r"^\s*(?:[一二三四五六七八九十百]+\s*[、．.]|[（(]\s*[一二三四五六七八九十百]+\s*[）)]|\d{1,3}\s*[、．.](?:(?=(?:19|20)\d{2}\s*年)|(?!\d))"
-    r"|[（(]\s*\d{1,3}\s*[）)]|[①-⑳]|[⑴-⒇]|第[一二三四五六七八九十百]+[条章节])"
-)
 SENTENCE_END = "。！？；：:;!?”）)"
 
 

@@ -16,74 +16,22 @@ from extractors.structure.blocks import Block, is_page_number
 from extractors.structure.outline import block_marker
 from extractors.structure.segments import (
     ATTACH_HEAD,
-    DATE_LINE,
-    DOC_NUMBER_LINE,
     attachment_entries,
     is_title_text,
     slogan_regions,
     slogans,
     squash,
 )
+from rules.bodies import ending_pattern
+from rules.dates import DATE_LINE, YEAR_OF, parse_date
+from rules.docnumbers import DOC_NUMBER, DOC_NUMBER_LINE, ISSUER_ABBREV, find_doc_numbers
 from schemas import DocumentMeta, OutlineItem
 
-_OPEN = re.escape("〔[［(（【")
-_CLOSE = re.escape("〕]］)）】")
-DOC_NUMBER = re.compile(
-    rf"([\u4e00-\u9fa5]{{1,12}})\s*[{_OPEN}]\s*((?:19|20)\d{{2}})\s*[{_CLOSE}]\s*(\d{{1,4}})\s*号"
-)
-_CN_DATE_DIGIT = {"〇": 0, "○": 0, "零": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
-                  "六": 6, "七": 7, "八": 8, "九": 9}
-DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-CN_DATE = re.compile(r"([〇○零Ｏ一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*([一二三四五六七八九十]{1,3})\s*日")
-
-
-def normalize_doc_number(match: re.Match[str]) -> str:
-    prefix, year, num = match.group(1), match.group(2), match.group(3)
-    prefix = re.sub(r"^.*(?:根据|按照|依据|参照|详见|印发|转发)", "", prefix)
-    prefix = prefix.lstrip("和及与并的按据照见依即")
-    return f"{prefix}〔{year}〕{int(num)}号"
-
-
-def find_doc_numbers(text: str) -> list[str]:
-    out: list[str] = []
-    for m in DOC_NUMBER.finditer(text):
-        n = normalize_doc_number(m)
-        if n not in out:
-            out.append(n)
-    return out
-
-
-def parse_date(text: str) -> str | None:
-    m = DATE.search(text)
-    if m:
-        return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
-    m = CN_DATE.search(text)
-    if m:
-        year = "".join(str(_CN_DATE_DIGIT[c]) for c in m.group(1))
-        return f"{year}-{_small_cn(m.group(2)):02d}-{_small_cn(m.group(3)):02d}"
-    return None
-
-
-def _small_cn(s: str) -> int:
-    if s == "十":
-        return 10
-    if s.startswith("十"):
-        return 10 + _CN_DATE_DIGIT[s[1]]
-    if "十" in s:
-        tens, _, ones = s.partition("十")
-        return _CN_DATE_DIGIT[tens] * 10 + (_CN_DATE_DIGIT[ones] if ones else 0)
-    return _CN_DATE_DIGIT[s]
-
-
-ORG_TOKEN = re.compile(
-    r"^[\u4e00-\u9fa5（）()]{2,30}(?:局|委员会|委|厅|部|会|办公室|办|总署|署|银行|分行|院|省委|市委|协会|联合会|政府"
-    r"|中心|社|集团|公司|团|所|站)$"
-)
+ORG_TOKEN = re.compile(rf"^[\u4e00-\u9fa5（）()]{{2,30}}{ending_pattern('signature')}$")
 THEME_HEAD = re.compile(r"^(?:活动)?主题$")
 THEME_INLINE = re.compile(r"主题(?:是|为)?[:：]\s*[“\"]?([^。；”\"]{4,40})[”\"]?")
 THEME_QUOTED = re.compile(r"以\s*[“\"]([^。；”\"]{4,40})[”\"]\s*为(?:活动)?主题")  # 以“建设质量强国”为主题
 SALUTATION = re.compile(r"[:：]$")
-ABBREV = re.compile(r"^([\u4e00-\u9fa5]{2,8})〔")
 SIGNATURE_AFTER = re.compile(r"(附件|抄送|印发|[（(]此件|[（(]?联系人)")
 OCR_SIZE_TOLERANCE = 0.2
 SENTENCE_CLOSE = ("。", "！", "？", "!", "?", "）", ")")
@@ -257,7 +205,7 @@ def _after_last_item(blocks: list[Block], outline: list[OutlineItem]) -> int:
 
 def _abbrev_issuer(doc_number: str | None) -> list[str]:
     """No signature: the issuer's abbreviation that opens the doc number (中机质协〔2020〕10号)."""
-    m = ABBREV.match(doc_number or "")
+    m = ISSUER_ABBREV.match(doc_number or "")
     return [m.group(1)] if m else []
 
 
@@ -288,7 +236,7 @@ def _clean_theme(text: str) -> str:
 
 def campaign_year(meta: DocumentMeta) -> int | None:
     for text in (meta.title or "", meta.theme or ""):
-        m = re.search(r"((?:19|20)\d{2})\s*年", text)
+        m = YEAR_OF.search(text)
         if m:
             return int(m.group(1))
     if meta.date:

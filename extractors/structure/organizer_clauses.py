@@ -19,6 +19,7 @@ from importlib import resources
 from typing import Any
 
 from extractors.readers.furniture import is_label_line
+from rules.bodies import ETC, ETC_END, endings
 
 _CLAUSE_SEP = "，,"
 _SENTENCES = re.compile(r"[。；;！？!?]")
@@ -52,9 +53,9 @@ def _load() -> dict[str, Any]:
 def rules() -> _Rules:
     data = _load()
     body = data["body"]
-    suffixes = tuple(sorted(body["suffixes"], key=len, reverse=True))
+    suffixes = endings("clause")
     name = rf"(?:[\u4e00-\u9fa5（）()]{{0,28}}?(?:{'|'.join(suffixes)})|(?:各|有关|相关)[\u4e00-\u9fa5（）()]{{1,12}}?)"
-    etc = r"(?:等(?:[\d一二三四五六七八九十]+[个家])?(?:部门|单位|机构)?)?"
+    etc = rf"(?:{ETC})?"
     bodies = rf"{name}(?:、{name})*{etc}{body['end']}"
     prose = []
     for p in data["prose"]:
@@ -73,7 +74,7 @@ def rules() -> _Rules:
 def is_body(text: str) -> bool:
     """A plausible body name: ends like one, opens with no preposition, holds no activity word."""
     r = rules()
-    text = re.sub(r"等(?:[\d一二三四五六七八九十]+[个家])?(?:部门|单位|机构)?$", "", text) or text
+    text = ETC_END.sub("", text) or text
     if re.match(r"^(?:各|有关|相关)[\u4e00-\u9fa5（）()]{1,12}$", text):
         return not any(w in text for w in r.bad_words)
     return len(text) >= 2 and text[0] not in r.bad_start and text.endswith(r.suffixes) \

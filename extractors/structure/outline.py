@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from extractors.structure.blocks import Block
-from extractors.structure.markers import Marker, parse_marker
+from rules.markers import Marker, parse_marker
 from schemas import OutlineItem, Span
 
 HEADING_MAX = 40

@@ -7,23 +7,19 @@ from __future__ import annotations
 import re
 
 from extractors.structure.blocks import Block, BlockItem
-from extractors.structure.markers import KIND_ORDER, parse_marker
 from extractors.structure.outline import block_marker
+from rules.bodies import ending_pattern
+from rules.dates import DATE_LINE
+from rules.docnumbers import DOC_NUMBER_LINE
+from rules.markers import KIND_ORDER, parse_marker
 
 ATTACH_HEAD = re.compile(r"^\s*附\s*件\s*(?:(\d{1,2})\s*[:：]?|[:：])\s*(.*)$|^\s*附\s*件\s*$")
-DOC_NUMBER_LINE = re.compile(
-    r"^\s*[\u4e00-\u9fa5]{1,12}\s*[〔\[［(（【]\s*(?:19|20)\d{2}\s*[〕\]］)）】]\s*\d{1,4}\s*号\s*$"
-)
-DATE_LINE = re.compile(
-    r"^\s*(?:(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
-    r"|[〇○零Ｏ一二三四五六七八九]{4}\s*年\s*[一二三四五六七八九十]{1,3}\s*月\s*[一二三四五六七八九十]{1,3}\s*日)"
-    r"\s*(?:[（(][^）)]*[）)]\s*)?$"
-)
 # a title ends like a document (…的通知, …实施方案) or like a schedule that stands alone as the
 # notice (…重点活动安排表, …活动一览表, …任务分工表: a notice that is only its title and its table)
 TITLE_END = re.compile(r"(通知|方案|计划|安排|意见|通报|决定|办法|要点|活动|函|纲要|规划"
                        r"|(?:安排|计划|活动|一览|汇总|清单|任务分解|任务|分工)表)[”\"』」]?$")
 SLOGAN_TITLE = re.compile(r"口\s*号")
+_SIGNOFF = re.compile(rf"{ending_pattern('signoff')}$")  # a short line that is a signature
 
 
 def squash(text: str) -> str:
@@ -178,7 +174,7 @@ def _slogan_like(text: str) -> bool:
     """Short, no colon, not a date, signature or 版记 line (抄送/印发/联系人)."""
     t = squash(text)
     return len(t) <= 40 and not re.search(r"[：:]|抄\s*送|印\s*发|联系|电话|[〕\]]", t) and not DATE_LINE.match(t) \
-        and not re.search(r"(管理局|监管局|委员会|办公室|政府|厅)$", t)
+        and not _SIGNOFF.search(t)
 
 
 def _plain(text: str) -> str:

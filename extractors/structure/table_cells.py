@@ -8,14 +8,13 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from rules.bodies import endings
+
 
 @lru_cache(maxsize=1)
 def _rules() -> dict[str, Any]:
     data = tomllib.loads(resources.files("extractors").joinpath("data/table_cells.toml").read_text("utf-8"))
-    endings = sorted(set(data["body_endings"]), key=len, reverse=True)
-    if not endings:
-        raise ValueError("extractors/data/table_cells.toml: body_endings is empty; expected body-type endings")
-    return {"endings": endings, "starts": tuple(data.get("continuation_starts", []))}
+    return {"endings": endings("cell"), "starts": tuple(data.get("continuation_starts", []))}
 
 
 def unwrap(text: str) -> str:

@@ -17,10 +17,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from extractors.structure.columns import continues_when_blank
+from rules.markers import SECTION_ORDINAL
 from schemas import BBox, Table, TableCell
 
 SPAN_FIELDS = ("category_raw", "project")
-ORDINAL = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、．.]|[（(]\s*[一二三四五六七八九十\d]+\s*[）)]|\d{1,2}\s*[、．.])")
 NOTE = re.compile(r"^\s*(?:注|备注|说明|附注|填表说明)\s*\d*\s*[:：.．、]")
 CONTINUED_ONLY = re.compile(r"[（(]?续(?:表|上表|前表)?[）)]?[:：]?")
 
@@ -215,7 +215,7 @@ def _section_row(logical: LogicalTable, text: str) -> None:
     label = text.strip()
     if NOTE.match(label) or CONTINUED_ONLY.fullmatch(_norm(label)):
         return
-    logical.section = ORDINAL.sub("", label, count=1).strip() or label
+    logical.section = SECTION_ORDINAL.sub("", label, count=1).strip() or label
 
 
 def _fill_row(logical: LogicalTable, frag: _Fragment, row: Row, cells: list[TableCell | None],

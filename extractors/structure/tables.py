@@ -12,10 +12,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extractors.structure.blocks import MARKER_START, Block, BlockItem
+from extractors.structure.blocks import Block, BlockItem
 from extractors.structure.columns import assign_fields, extra_key, is_header_row
 from extractors.structure.table_cells import join_bodies, unwrap
 from extractors.structure.table_rows import LogicalTable, Row, is_banner, stitch_rows, strip_header_prefix
+from rules.markers import MARKER_START
 from schemas import Activity, Span, Table, TableCell
 
 TABLES_VERSION = "3"

@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from normalizers.categories.lexicon import Lexicon, tokenizer
+from rules.bodies import ending_pattern
+from rules.markers import LABEL_NUMBERING
 
-LABEL_NUMBERING = re.compile(r"^\s*(第[一二三四五六七八九十百]+(部分|[章节条项])?|[（(]?[一二三四五六七八九十\d]+[）)]?[、.．]?)\s*")
 LABEL_COUNT = re.compile(r"[（(]?(共|计)?\d+(项|个|条)(活动)?[）)]?[：:]?$")
 LABEL_TAIL = re.compile(r"(类|类活动|活动|工作|方面|板块|系列|专题)$")
 PUNCT = re.compile(r"[\s，,、；;：:。.！!？?“”\"'‘’（）()《》【】\[\]—\-]+")
-ORG_LABEL = re.compile(r"(局|委|委员会|办公室|办|院|厅|部|中心|协会|商会|联合会|工会|团委|团市委|妇联|公司|集团|所|站|队|政府|海关|分行)"
+ORG_LABEL = re.compile(rf"{ending_pattern('label')}"
                        r"(开展|组织|举办|承办|主办)?(的)?(活动|工作|项目)?$")
 ORG_CLAUSE = re.compile(r"[（(][^（）()]*(牵头|配合|负责|参与|协办|主办|承办)[^（）()]*[）)]")
 DOC_TITLE = re.compile(r"《[^《》]*》")

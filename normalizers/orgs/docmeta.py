@@ -28,9 +28,10 @@ from normalizers.regions import (
     match_region,
     mentions,
 )
+from rules.bodies import ending_pattern
 
 _TOKEN_SPLIT = re.compile(r"[\s、，,；;]+")
-_ORG_TAIL = re.compile(r"(局|委员会|委|厅|部|办公室|办|署|院|会|所|站|中心|政府|公司|联|社|协|行|关|团)$")
+_ORG_TAIL = re.compile(rf"{ending_pattern('issuer')}$")
 _NOT_ORG = re.compile(r"[0-9０-９“”\"《》：:]|^(附件|关于|抄送|印发)")
 _LEVEL_WORDS = (("全国", "national"), ("全省", "provincial"), ("全区", "district"), ("全县", "district"),
                 ("全市", "municipal"))

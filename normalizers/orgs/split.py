@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rules.bodies import ETC_END, ending_pattern, endings
 from schemas.notice import Role
 
 _SEGMENT = "；;\n"
@@ -23,7 +24,6 @@ _LEAD_SUFFIX = re.compile(r"(牵头|负责|主办|承办|组织实施|组织|联
 _CO_SUFFIX = re.compile(r"(配合|协办|参与|协助|支持)$")
 _CO_PREFIX = re.compile(r"^(会同|联合(?!会|国)|配合|协同|协助|协调)")
 _INFIX = re.compile(r"^(?P<left>.+?)(会同|联合(?!会)|协同)(?P<right>.+)$")  # 联合会 is a body type
-_ETC = re.compile(r"等(?:[\d一二三四五六七八九十]+[个家])?(?:部门|单位|机构)?$")
 _BY = re.compile(r"^由")
 _LABEL = re.compile(r"^(?P<label>主办|承办|牵头|责任|配合|协办|参与|组织|指导)(?:单位|部门)[:：]")
 _GUIDES = re.compile(r"(指导|监制)$")  # a guiding body is mentioned, not an organizer (SPEC §2.4)
@@ -31,8 +31,8 @@ _CO_LABELS = ("配合", "协办", "参与")
 _UNIT = "(?:新疆生产建设兵团|计划单列市|副省级城市|自治区|自治州|自治县|直辖市|街道|[省市州盟县区旗镇乡])"
 _ADMIN_RUN = re.compile(rf"各(?P<first>{_UNIT})(?P<rest>(?:、{_UNIT})+)")
 # a space between two names separates them, unless the right part only continues the left one
-CONTINUATIONS = {"办公室", "办公厅", "委员会", "管理局", "监督局", "领导小组办公室", "分局", "支队", "研究院"}
-_NAME_END = re.compile(r"(局|委员会|委|厅|办公室|办|政府|会|院|所|站|中心|部|署|联|协|社|队)$")
+CONTINUATIONS = frozenset(endings("continues"))
+_NAME_END = re.compile(rf"{ending_pattern('wrap')}$")
 
 
 @dataclass(frozen=True)
@@ -66,11 +66,11 @@ def split_top(text: str, separators: str) -> list[str]:
 
 
 def _bodies(text: str) -> list[str]:
-    return [_ETC.sub("", b) for b in split_top(text, _BODY) if _ETC.sub("", b)]
+    return [ETC_END.sub("", b) for b in split_top(text, _BODY) if ETC_END.sub("", b)]
 
 
 def _clause(clause: str, default: Role) -> list[Mention]:
-    text = _BY.sub("", _ETC.sub("", clause.strip()))
+    text = _BY.sub("", ETC_END.sub("", clause.strip()))
     if _GUIDES.search(text):
         return []
     if m := _CO_PREFIX.match(text):

@@ -12,7 +12,9 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
-ATTACHMENT = re.compile(r"(?:^|[_\-\s])(附\s*件\s*([0-9一二三四五六七八九十]*))")
+from rules.numerals import CN_TENS
+
+ATTACHMENT = re.compile(rf"(?:^|[_\-\s])(附\s*件\s*([0-9{CN_TENS}]*))")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 NOTICE_SUFFIXES = {".html", ".htm", ".docx", ".doc", ".wps", ".pdf", ".ofd", ".txt"}
 
