@@ -27,8 +27,8 @@ from normalizers import NORMALIZER_VERSION, NormalizeContext, normalize_notice
 from pipeline.config import Settings, quarantine_dir
 from pipeline.fetch.context import inherit_meta, notice_of
 from pipeline.guards import first_problem
-from pipeline.reasons import reason_for
 from schemas import ErrorKind, Notice, StageError, StageResult
+from schemas.codes import reason_for
 
 T = TypeVar("T")
 

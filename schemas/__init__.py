@@ -1,5 +1,6 @@
 """Typed, versioned models passed between stages: the project's only shared vocabulary."""
 
+from schemas.codes import REASONS, ErrorCode, reason_for
 from schemas.layout import (
     LAYOUT_SCHEMA_VERSION,
     BBox,
@@ -25,9 +26,11 @@ from schemas.results import ErrorKind, StageError, StageResult, Status
 __all__ = [
     "LAYOUT_SCHEMA_VERSION",
     "NOTICE_SCHEMA_VERSION",
+    "REASONS",
     "Activity",
     "BBox",
     "DocumentMeta",
+    "ErrorCode",
     "ErrorKind",
     "LayoutDocument",
     "Notice",
@@ -43,4 +46,5 @@ __all__ = [
     "Table",
     "TableCell",
     "TextLine",
+    "reason_for",
 ]

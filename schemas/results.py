@@ -30,7 +30,7 @@ class ErrorKind(StrEnum):
 
 class StageError(BaseModel):
     stage: str = Field(description="extract / structure / normalize / load")
-    code: str = Field(description="stable machine-readable code, e.g. 'pdf.encrypted'")
+    code: str = Field(description="stable machine-readable code, e.g. 'pdf.damaged' (schemas.codes.ErrorCode)")
     message: str = Field(description="what went wrong, naming file, page, value and what was expected")
     kind: ErrorKind = ErrorKind.TERMINAL
     file: str | None = None
