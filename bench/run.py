@@ -13,6 +13,7 @@ Parts:
   and peak memory of the whole process tree; then a rerun of the unchanged largest corpus (files/s)
   and ``qmetl renormalize``.
 - rerun: the rerun and renormalize of the scaling part alone, on the store it left in bench/.cache/stores.
+- ocr: the pipeline's OCR vs bare RapidOCR on the same scan pages (bench/ocr.py --compare).
 - overhead: the same documents through the Prefect flow (temporary server, running server) vs the stage
   functions in a plain loop (bench/overhead.py).
 """
@@ -152,6 +153,11 @@ def markdown(results: dict[str, object]) -> str:
                   f"up to {ag['max_dtop']} pt, font bounding box vs ascent).",
                   f"With pypdfium2 as the char source, the pipeline end to end would run at "
                   f"{ch.get('projected_end_to_end_vs_bare', '?')} × bare pdfplumber (projected from the stage times).", ""]
+    oc = results.get("ocr")
+    if isinstance(oc, dict) and "pipeline" in oc:
+        from bench.ocr import markdown as ocr_markdown
+
+        lines += ocr_markdown(oc)
     ov = results.get("overhead")
     if isinstance(ov, dict) and "best" in ov:
         best = ov["best"]
@@ -184,10 +190,11 @@ def main() -> None:
     ap.add_argument("--sizes", default="100,1000,5000")
     ap.add_argument("--workers", default="1,2")
     ap.add_argument("--overhead-docs", type=int, default=1000)
-    ap.add_argument("--only", choices=["stages", "chars", "scaling", "rerun", "overhead"], action="append")
+    ap.add_argument("--only", choices=["stages", "chars", "scaling", "rerun", "overhead", "ocr"], action="append")
     ap.add_argument("--out", type=Path, default=ROOT / "bench")
+    ap.add_argument("--ocr-pages", type=int, default=1, help="pages per scanned file in the ocr part (0 = all)")
     args = ap.parse_args()
-    parts = set(args.only or ["stages", "chars", "scaling", "overhead"])
+    parts = set(args.only or ["stages", "chars", "scaling", "overhead", "ocr"])
     import datetime
 
     previous = args.out / "results.json"  # parts not run this time keep their last figures
@@ -212,6 +219,11 @@ def main() -> None:
         sizes = [int(s) for s in args.sizes.split(",")]
         scaling = results.get("scaling")
         results["scaling"] = {**(scaling if isinstance(scaling, dict) else {}), **rerun_part(max(sizes))}
+    if "ocr" in parts:
+        print("OCR: pipeline vs bare RapidOCR …", flush=True)
+        from bench.ocr import compare, default_files, dev_scans
+
+        results["ocr"] = compare([*default_files(), *dev_scans()], pages=args.ocr_pages)
     if "overhead" in parts:
         print("Prefect overhead …", flush=True)
         results["overhead"] = overhead_part(args.corpus, args.overhead_docs)

@@ -9,6 +9,7 @@ points, so the structure parsers treat a scan like a text PDF.
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -56,11 +57,22 @@ def ocr_available() -> bool:
     return True
 
 
+def ocr_threads() -> int:
+    """onnxruntime intra-op threads: ``QMETL_OCR_THREADS``, else the cores this process may run on
+    (a process worker pinned to its cores gets exactly those)."""
+    value = os.environ.get("QMETL_OCR_THREADS", "")
+    if value:
+        if not value.isdigit() or int(value) < 1:
+            raise ValueError(f"QMETL_OCR_THREADS must be a positive integer, got {value!r}")
+        return int(value)
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
 @lru_cache(maxsize=1)
 def _engine() -> Any:
     from rapidocr_onnxruntime import RapidOCR
 
-    return RapidOCR()
+    return RapidOCR(intra_op_num_threads=ocr_threads(), inter_op_num_threads=1)
 
 
 def needs_ocr_error(path: Path, pages: list[int]) -> NoTextError:
@@ -156,4 +168,4 @@ def _char_to_points(c: Char, scale: float) -> Char:
                 size=c.size * scale, font=c.font)
 
 
-__all__ = ["OcrSettings", "Segment", "needs_ocr_error", "ocr_available", "ocr_pages"]
+__all__ = ["OcrSettings", "Segment", "needs_ocr_error", "ocr_available", "ocr_pages", "ocr_threads"]
