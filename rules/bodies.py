@@ -6,7 +6,7 @@ readings that accept it, because each place asks a different question of a name'
 - ``signature``: a token of a signature or red-head line is a body (extractors metadata/redhead)
 - ``issuer``: a signature token is an issuing body (normalizers orgs/docmeta)
 - ``wrap``: a name ends here, so the next line of an organizer string is another body (orgs/split)
-- ``continues``: a whole token that continues the name before it (苏州市质量发展委员会 / 办公室)
+- ``continues``: a whole token that continues the name before it (某市质量发展委员会 / 办公室: a name wrapped or spaced before its office)
 - ``label``: a category label named after its organizer (normalizers categories/scorer)
 - ``clause``: a body named inside an organizer clause of prose (extractors organizer_clauses)
 - ``cell``: a line break in an organizer cell after this ending separates two bodies (table_cells)

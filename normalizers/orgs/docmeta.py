@@ -62,7 +62,7 @@ def _line_tokens(line: str) -> list[str]:
     if len(tokens) > 2 and all(len(t) == 1 for t in tokens):
         return ["".join(tokens)]
     joined: list[str] = []
-    for t in tokens:  # 苏州市质量发展委员会 办公室: a wrapped or spaced name continues
+    for t in tokens:  # 某市质量发展委员会 办公室: a wrapped or spaced name continues
         if joined and t in CONTINUATIONS:
             joined[-1] += t
         else:
