@@ -71,7 +71,9 @@ def compare(files: list[Path], pages: int = 0, rounds: int = 3) -> dict[str, obj
     bare = _bare_engine()
     jobs = []
     for f in files:
-        n = len(pdfium.PdfDocument(str(f)))
+        doc = pdfium.PdfDocument(str(f))
+        n = len(doc)
+        doc.close()
         jobs.append((f, list(range(1, (min(n, pages) if pages else n) + 1))))
     images = {f: _page_images(f, numbers) for f, numbers in jobs}  # decoded once: bare RapidOCR gets arrays
     ocr_pages(jobs[0][0], [1])  # warm both engines (model load is not per page)
