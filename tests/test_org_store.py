@@ -105,7 +105,7 @@ def test_a_data_edit_changes_the_normalizer_version(tmp_path: Path, monkeypatch:
     shutil.copytree(registry.DATA_DIR, tmp_path / "data")
     monkeypatch.setattr(registry, "DATA_DIR", tmp_path / "data")
     before = registry.data_hash()
-    assert NORMALIZER_VERSION.endswith("+" + before)
+    assert "+" + before + "+" in NORMALIZER_VERSION  # the orgs data hash is one part of the version
     append_alias("市园林局", "无锡市园林和绿化管理局", tmp_path / "data" / "organizations.csv")
     assert registry.data_hash() != before
 
