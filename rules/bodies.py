@@ -11,6 +11,9 @@ readings that accept it, because each place asks a different question of a name'
 - ``clause``: a body named inside an organizer clause of prose (extractors organizer_clauses)
 - ``cell``: a line break in an organizer cell after this ending separates two bodies (table_cells)
 - ``signoff``: a short line ending so is a signature, not a slogan (extractors segments)
+- ``edge``: a cell line filled to the cell's edge and ending so is a whole name, the next line
+  another body (extractors readers/cell_lines); without it such a line is a wrap (人力资源和社会 /
+  保障局: 会 and 社 end bodies, but not at a wrap)
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from importlib import resources
 
 from rules.numerals import CN_TENS
 
-READINGS = ("signature", "issuer", "wrap", "continues", "label", "clause", "cell", "signoff")
+READINGS = ("signature", "issuer", "wrap", "continues", "label", "clause", "cell", "signoff", "edge")
 ENDINGS_FILE = "data/body_endings.csv"
 
 # the tail of a list of bodies: 等, 等部门, 等12个单位, 等三家机构

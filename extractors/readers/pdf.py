@@ -18,6 +18,7 @@ from pdfminer.pdfparser import PDFSyntaxError
 from pdfplumber.utils.exceptions import PdfminerException
 
 from extractors.errors import BadInputError, EncryptedError, TooLargeError
+from extractors.readers.cell_lines import cell_texts
 from extractors.readers.geometry import Char, bbox_of, chars_to_lines, cluster_positions, dedupe_chars
 from extractors.readers.pdf_objects import load_page_objects
 from extractors.readers.rulings import (
@@ -172,7 +173,7 @@ def _build_table(found: Any, chars: list[Char], page: int,
     boxes += top_band + bottom_band
     ys = cluster_positions([b[1] for b in boxes] + [b[3] for b in boxes])
     taken: set[int] = set()
-    cells: list[TableCell] = []
+    placed: list[tuple[tuple[int, int, int, int], tuple[float, ...], list[list[Char]]]] = []
     index = _char_index(chars)
     for b in boxes:
         c0, c1 = _nearest(xs, b[0]), _nearest(xs, b[2])
@@ -181,11 +182,11 @@ def _build_table(found: Any, chars: list[Char], page: int,
             continue
         inside = _chars_in(index, _overhang(b, c0 == 0, c1 == len(xs) - 1), taken)
         taken.update(inside)
-        text = "\n".join(_join_chars(line) for line in chars_to_lines([chars[i] for i in inside]))
-        cells.append(TableCell(
-            row=r0, col=c0, row_span=r1 - r0, col_span=c1 - c0, text=text, page=page,
-            bbox=BBox(x0=b[0], top=b[1], x1=b[2], bottom=b[3]),
-        ))
+        placed.append(((r0, r1, c0, c1), b, chars_to_lines([chars[i] for i in inside])))
+    texts = cell_texts([((c0, c1), b[2], lines) for (_r0, _r1, c0, c1), b, lines in placed], _join_chars)
+    cells = [TableCell(row=r0, col=c0, row_span=r1 - r0, col_span=c1 - c0, text=text, page=page,
+                       bbox=BBox(x0=b[0], top=b[1], x1=b[2], bottom=b[3]))
+             for ((r0, r1, c0, c1), b, _lines), text in zip(placed, texts, strict=True)]
     cells.sort(key=lambda c: (c.row, c.col))
     x0, top, x1, bottom = bbox
     top = min([top] + [b[1] for b in top_band])

@@ -6,6 +6,7 @@ lines joined with '\\n'), the rest become ``TextLine(kind="line")`` in reading o
 
 from __future__ import annotations
 
+from extractors.readers.cell_lines import cell_texts
 from extractors.readers.geometry import Char, bbox_of, chars_to_lines
 from extractors.readers.grid import Grid
 from schemas import BBox, Table, TableCell, TextLine
@@ -49,16 +50,21 @@ def _centre_in(ch: Char, b: BBox) -> bool:
     return b.x0 <= cx <= b.x1 and b.top <= cy <= b.bottom
 
 
-def fill_grid(grid: Grid, chars: list[Char], page: int) -> tuple[Table, set[int]]:
-    """The grid as a Table with the text of the chars inside each cell; returns the used char indexes."""
+def fill_grid(grid: Grid, chars: list[Char], page: int, soft_wraps: bool = False) -> tuple[Table, set[int]]:
+    """The grid as a Table with the text of the chars inside each cell; returns the used char indexes.
+    ``soft_wraps``: lines wrapped at the cell's width are joined without a line break (``cell_lines``)."""
     taken: set[int] = set()
-    cells: list[TableCell] = []
+    found: list[tuple[object, float, list[list[Char]]]] = []
     for g in grid.cells:
         inside = [i for i, ch in enumerate(chars) if i not in taken and _centre_in(ch, g.bbox)]
         taken.update(inside)
-        text = "\n".join(join_chars(ln) for ln in chars_to_lines([chars[i] for i in inside]))
-        cells.append(TableCell(row=g.row, col=g.col, row_span=g.row_span, col_span=g.col_span,
-                               text=text, page=page, bbox=g.bbox))
+        found.append(((g.col, g.col_span), g.bbox.x1, chars_to_lines([chars[i] for i in inside])))
+    if soft_wraps:
+        texts = cell_texts(found, join_chars)
+    else:
+        texts = ["\n".join(join_chars(ln) for ln in lines) for _k, _r, lines in found]
+    cells = [TableCell(row=g.row, col=g.col, row_span=g.row_span, col_span=g.col_span, text=text, page=page,
+                       bbox=g.bbox) for g, text in zip(grid.cells, texts, strict=True)]
     table = Table(page=page, bbox=grid.bbox, n_rows=len(grid.ys) - 1, n_cols=len(grid.xs) - 1,
                   cells=cells, col_edges=grid.xs, has_bottom_border=True)
     return table, taken

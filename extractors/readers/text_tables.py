@@ -322,8 +322,8 @@ def _row_bands(data: list[list[Char]], xs: list[float], anchor: int, rules: list
         prev = starts[j - 1][0] if j else top
         ruled = [y for y in crossing if prev < y < s]
         y = ruled[-1] if ruled else s - 0.25 * size
-        if j == 0 and not ruled:
-            y = top
+        if j == 0 and not ruled and not any(_top(ln) < s - 0.5 * size for ln in data):
+            y = top  # else the text above the first row start is the rest of a row cut by the page break
         cuts.append((y, is_across, bool(ruled)))
     for y in crossing:  # a rule with no anchor text under it (a row whose anchor cell is empty)
         if not any(abs(y - c[0]) < 1 for c in cuts):
@@ -449,7 +449,7 @@ def _build(chars: list[Char], idx: list[int], segs: list[Segment], page: int) ->
         return None
     grid = max(grids, key=lambda g: len(g.cells))
     sub = [chars[i] for i in idx]
-    table, taken = fill_grid(grid, sub, page)
+    table, taken = fill_grid(grid, sub, page, soft_wraps=True)
     return table, {idx[i] for i in taken}
 
 
@@ -469,9 +469,9 @@ def find_text_tables(chars: list[Char], rules: list[Rule], page: int, is_header:
     out: list[TextTable] = []
     j = 0
     first_anchor = next((i for i, ln in enumerate(lines) if _is_anchor(ln, is_header)), None)
-    if carry is not None and (first_anchor is None or first_anchor > 0):
-        found = _continuation(chars, lines, lines_idx, rules, page, carry, page_height,
-                              stop=first_anchor if first_anchor is not None else len(lines),
+    stop = len(lines) if first_anchor is None else _header_start(lines, first_anchor, rules, is_header)
+    if carry is not None and stop > 0:
+        found = _continuation(chars, lines, lines_idx, rules, page, carry, page_height, stop=stop,
                               is_mark=is_mark or (lambda _text: False))
         if found is not None:
             out.append(found[0])
@@ -500,14 +500,27 @@ def _is_anchor(line: list[Char], is_header: HeaderTest) -> bool:
     return len(segs) >= 2 and is_header([join_chars(s) for s in segs])
 
 
-def _headed(chars: list[Char], lines: list[list[Char]], lines_idx: list[list[int]], i: int, rules: list[Rule],
-            page: int, is_header: HeaderTest, role_of: RoleOf, page_height: float | None,
-            merging: NameTest, carry: Columns | None = None) -> tuple[TextTable, int] | None:
-    size = _size(lines[i])
-    line_left, line_right = min(c.x0 for c in lines[i]), max(c.x1 for c in lines[i])
+def _extent(line: list[Char], rules: list[Rule]) -> tuple[float, float, float, list[Rule]]:
+    """(font size, left, right, the rules as wide as the line) of a header's anchor line."""
+    size = _size(line)
+    line_left, line_right = min(c.x0 for c in line), max(c.x1 for c in line)
     wide = [r for r in rules if r.x0 <= line_left + size and r.x1 >= line_right - size]
     left = min([r.x0 for r in wide] + [line_left - 0.5 * size])
     right = max([r.x1 for r in wide] + [line_right + 0.5 * size])
+    return size, left, right, wide
+
+
+def _header_start(lines: list[list[Char]], i: int, rules: list[Rule], is_header: HeaderTest) -> int:
+    """The first line of the header band whose anchor line is ``lines[i]`` (a header's upper line
+    with fewer cells, 序 over 号, is no table text of the page above)."""
+    size, left, right, _wide = _extent(lines[i], rules)
+    return min(_header_band(lines, i, rules, size, left, right, is_header)[2])
+
+
+def _headed(chars: list[Char], lines: list[list[Char]], lines_idx: list[list[int]], i: int, rules: list[Rule],
+            page: int, is_header: HeaderTest, role_of: RoleOf, page_height: float | None,
+            merging: NameTest, carry: Columns | None = None) -> tuple[TextTable, int] | None:
+    size, left, right, wide = _extent(lines[i], rules)
     h_top, h_bottom, head_idx = _header_band(lines, i, rules, size, left, right, is_header)
     later = [j for j in range(max(head_idx) + 1, len(lines)) if _is_anchor(lines[j], is_header)]
     limit = later[0] if later else len(lines)

@@ -147,10 +147,14 @@ VALUE = re.compile(r"\d{1,4}|\d{1,2}月(?:\d{1,2}日)?(?:[-—至~]\S*)?")
 
 
 def is_header_row(texts: list[str]) -> bool:
-    """At least two cells (or all non-empty cells, when fewer) name known columns, and no cell
-    is a value (a 序号 number or a date), which only data rows hold."""
+    """At least two cells (or all non-empty cells, when fewer) name known columns, at least half
+    the cells name a column (a role or a kept extra), and no cell is a value (a 序号 number or a
+    date), which only data rows hold."""
     named = [t for t in texts if _key(t)]
     if any(VALUE.fullmatch(_key(t)) for t in named):
         return False
     hits = sum(1 for t in named if role_for(t) is not None and len(_key(t)) <= 8)
+    known = sum(1 for t in named if _match(_key(t)) is not None and len(_key(t)) <= 8)
+    if 2 * known < len(named):  # most cells name no column: a data row that happens to hold 活动 or 类
+        return False
     return hits >= 2 or (named != [] and hits == len(named) and len(named) >= 2)
