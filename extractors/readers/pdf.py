@@ -29,7 +29,7 @@ from extractors.readers.rulings import (
     vertical_segments,
 )
 from extractors.readers.text_tables import Columns, find_text_tables
-from extractors.structure.columns import continues_when_blank, is_header_row, leaf_role
+from extractors.structure.columns import blank_continuing, is_header_row, leaf_role
 from extractors.structure.table_rows import is_continued_mark
 from schemas import BBox, Page, Table, TableCell, TextLine
 
@@ -112,7 +112,7 @@ def _read_page(page: Any, carry: Columns | None = None) -> tuple[Page, Columns |
     free = [c for i, c in enumerate(chars) if i not in used]
     rules = horizontal_rules(visible.edges) if visible is not None else []
     text_tables = find_text_tables(free, rules, number, is_header_row, leaf_role, carry, float(page.height),
-                                   continues_when_blank, is_continued_mark)
+                                   blank_continuing, is_continued_mark)
     in_text_tables: set[int] = set()
     for t in text_tables:
         items.append(t.table)

@@ -64,6 +64,7 @@ class _Seg:
 HeaderTest = Callable[[list[str]], bool]
 RoleOf = Callable[[str], str | None]
 NameTest = Callable[[str], bool]
+MergeTest = Callable[[list[str]], list[bool]]
 
 
 # ---------------------------------------------------------------- small geometry
@@ -458,10 +459,10 @@ def _build(chars: list[Char], idx: list[int], segs: list[Segment], page: int) ->
 
 def find_text_tables(chars: list[Char], rules: list[Rule], page: int, is_header: HeaderTest, role_of: RoleOf,
                      carry: Columns | None = None, page_height: float | None = None,
-                     merging: NameTest | None = None, is_mark: NameTest | None = None) -> list[TextTable]:
+                     merging: MergeTest | None = None, is_mark: NameTest | None = None) -> list[TextTable]:
     """Tables on one page read from alignment (see the module text). ``carry``: the columns of the
     previous page's table, for a continuation at the top of this page without a header;
-    ``merging(header)``: whether a blank cell of that column belongs to a merged cell; ``is_mark(line)``:
+    ``merging(headers)``: per column, whether a blank cell belongs to a merged cell; ``is_mark(line)``:
     a line above a continuation that is not table text (续表)."""
     live = [i for i, c in enumerate(chars) if not c.text.isspace()]
     lines_idx = _lines_with_index(chars, live)
@@ -481,7 +482,7 @@ def find_text_tables(chars: list[Char], rules: list[Rule], page: int, is_header:
             j += 1
             continue
         found = _headed(chars, lines, lines_idx, j, rules, page, is_header, role_of, page_height,
-                        merging or (lambda _name: False), carry if not out else None)
+                        merging or (lambda names: [False] * len(names)), carry if not out else None)
         if found is None:
             j += 1
             continue
@@ -519,7 +520,7 @@ def _header_start(lines: list[list[Char]], i: int, rules: list[Rule], is_header:
 
 def _headed(chars: list[Char], lines: list[list[Char]], lines_idx: list[list[int]], i: int, rules: list[Rule],
             page: int, is_header: HeaderTest, role_of: RoleOf, page_height: float | None,
-            merging: NameTest, carry: Columns | None = None) -> tuple[TextTable, int] | None:
+            merging: MergeTest, carry: Columns | None = None) -> tuple[TextTable, int] | None:
     size, left, right, wide = _extent(lines[i], rules)
     h_top, h_bottom, head_idx = _header_band(lines, i, rules, size, left, right, is_header)
     later = [j for j in range(max(head_idx) + 1, len(lines)) if _is_anchor(lines[j], is_header)]
@@ -551,7 +552,7 @@ def _headed(chars: list[Char], lines: list[list[Char]], lines_idx: list[list[int
     bands, blocks = _row_bands(data, xs, anchor, rules, h_bottom, bottom, size)
     if not bands:
         return None
-    merge = tuple(merging(leaf.text.replace("\n", "")) for leaf in leaves)
+    merge = tuple(merging([leaf.text.replace("\n", "") for leaf in leaves]))
     centred = tuple(m and _centred(bands, blocks.get(k, []), size) for k, m in enumerate(merge))
     columns = Columns(xs, anchor, merge, centred)
     segs_out = _head_segments(xs, h_top, h_bottom, parents, leaves) \

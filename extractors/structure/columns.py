@@ -102,9 +102,20 @@ def leaf_role(name: str) -> str | None:
     return None
 
 
-def continues_when_blank(name: str) -> bool:
-    """A blank cell of this column, in a table without row rules, belongs to the merged cell above."""
-    return leaf_role(name) in vocabulary().blank_continues
+def table_roles(names: list[str]) -> list[str | None]:
+    """The roles of a table's columns decided together: with co columns and no lead column, the
+    first co column is the lead (``rules.sole_co_is_lead``)."""
+    roles = [leaf_role(n) for n in names]
+    if vocabulary().sole_co_is_lead and "co" in roles and "lead" not in roles:
+        roles[roles.index("co")] = "lead"
+    return roles
+
+
+def blank_continuing(names: list[str]) -> list[bool]:
+    """Per column of a table: a blank cell, in a table without row rules, belongs to the merged
+    cell above (its role, decided for the table, is in ``rules.blank_continues``)."""
+    keep = vocabulary().blank_continues
+    return [r in keep for r in table_roles(names)]
 
 
 def field_for(header: str) -> str | None:
@@ -122,10 +133,8 @@ def extra_key(header: str) -> str:
 def assign_fields(names: list[str]) -> list[str | None]:
     """Fields for a table's columns from their roles, decided for the table as a whole."""
     voc = vocabulary()
-    roles = [leaf_role(n) for n in names]
+    roles = table_roles(names)
     name_field = voc.name_with_content if "content" in roles else voc.name_without_content
-    if voc.sole_co_is_lead and "co" in roles and "lead" not in roles:
-        roles[roles.index("co")] = "lead"
     used: set[str] = set()
     out: list[str | None] = []
     for r in roles:

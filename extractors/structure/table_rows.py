@@ -16,7 +16,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from extractors.structure.columns import continues_when_blank
+from extractors.structure.columns import blank_continuing
 from rules.markers import SECTION_ORDINAL
 from schemas import BBox, Table, TableCell
 
@@ -69,7 +69,7 @@ class LogicalTable:
         return self.fields[col] in SPAN_FIELDS
 
     def carries(self, col: int) -> bool:
-        return continues_when_blank(self.headers[col])
+        return blank_continuing(self.headers)[col]
 
     def seq_col(self) -> int | None:
         return self.fields.index("seq") if "seq" in self.fields else None
@@ -235,7 +235,7 @@ def _fill_row(logical: LogicalTable, frag: _Fragment, row: Row, cells: list[Tabl
 def _carried(logical: LogicalTable, frag: _Fragment, prev: Row | None, col: int, cell: TableCell | None,
              text: str) -> str:
     """A cell's value. At the top of a continuation fragment, in a column whose merged cells run on
-    (责任单位, 时间: ``continues_when_blank``), a blank cell — or the label above repeated, cut short by
+    (责任单位, 时间: ``blank_continuing``), a blank cell — or the label above repeated, cut short by
     a shorter cell — is the merged cell above the page break."""
     if cell is not None and col != cell.col:
         return text  # covered by a cell merged across columns: it gave its text once, to its first column
