@@ -1,4 +1,4 @@
-"""Parse in parallel, load serially: ``process_file`` cut at the expensive, database-free part.
+"""Parse in parallel, load serially: the stages of ``pipeline.stages`` cut at the expensive, database-free part.
 
 ``pipeline.process.triage`` (in the flow, serial, cheap): hash, skip what the store already
 settled (one query), run the input guards. ``analyze_file`` (any worker — a thread, a process,
@@ -15,73 +15,23 @@ import importlib.metadata
 import math
 import os
 import shutil
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, Field
-from sqlalchemy.exc import OperationalError
-
-from extractors import parse_notice, read_layout
 from loaders.names import storable
-from loaders.store import FileInfo
 from pipeline.config import Settings
-from pipeline.fetch.context import inherit_meta, notice_of
-from pipeline.process import FileOutcome, TransientError, _fail, file_info, guarded, load_parsed, versions
+from pipeline.process import FileOutcome, versions
 from pipeline.sandbox import Limits, sandbox, stop_all
-from schemas import ErrorKind, Notice, StageError
+from pipeline.stages import Analysis, analyze_file, environmental, is_environmental, load_analysis
+
+__all__ = ["Analysis", "analyze_file", "cache_key", "code_fingerprint", "environmental", "is_environmental",
+           "limits_for", "load_analysis", "process_pool", "run_analysis", "skipped"]
 
 CODE_PACKAGES = ("schemas", "rules", "extractors", "normalizers")
-# What an analysis depends on outside the code: failures it causes are the environment's, not the file's.
-ENVIRONMENT_CODES = frozenset({"doc.libreoffice_missing", "extract.tool_missing", "extract.needs_ocr"})
 TOOL_PACKAGES = ("rapidocr-onnxruntime", "onnxruntime", "opencv-python-headless", "pypdfium2", "pdfplumber",
                  "pdfminer.six", "python-docx", "lxml", "charset-normalizer")
-
-
-class Analysis(BaseModel):
-    """Everything the load step needs about one file; no engine, no session, no open file."""
-
-    path: str
-    name: str
-    sha256: str
-    size: int
-    format: str | None = None
-    parsed: Notice | None = None
-    error: StageError | None = None
-    warnings: list[str] = Field(default_factory=list)
-    pages: int = 0
-    timings: dict[str, float] = Field(default_factory=dict)
-
-    def info(self) -> FileInfo:
-        return FileInfo(self.path, self.name, self.sha256, self.size, self.format)
-
-
-def analyze_file(path: str, sha256: str | None = None) -> Analysis:
-    """Read and structure one file; bad input (or a reader bug) ends as an Analysis with ``error``."""
-    p = Path(path)
-    info = file_info(p) if sha256 is None else FileInfo(path, p.name, sha256, p.stat().st_size)
-    a = Analysis(path=path, name=p.name, sha256=info.sha256, size=info.size)
-    t0 = time.perf_counter()
-    layout = guarded("extract", path, lambda: read_layout(p, sha256=info.sha256))
-    a.timings["read"] = time.perf_counter() - t0
-    a.warnings = list(layout.warnings)
-    if not layout.ok or layout.value is None:
-        return _failed(a, environmental(layout.errors[0]))
-    doc = layout.value
-    a.format, a.pages = doc.source.format.value, len(doc.pages)
-    t1 = time.perf_counter()
-    parsed = guarded("structure", path, lambda: parse_notice(doc))
-    a.timings["structure"] = time.perf_counter() - t1
-    if not parsed.ok or parsed.value is None:
-        return _failed(a, parsed.errors[0])
-    a.warnings += parsed.warnings
-    a.parsed = parsed.value
-    owner = notice_of(p)
-    if owner is not None:
-        a.warnings += inherit_meta(a.parsed, owner)
-    return a
 
 
 def run_analysis(path: str, sha256: str | None = None, limits: Limits | None = None) -> Analysis:
@@ -89,7 +39,7 @@ def run_analysis(path: str, sha256: str | None = None, limits: Limits | None = N
     memory per file); right here when ``limits`` is None or not isolated."""
     if limits is None or not limits.isolated:
         return analyze_file(path, sha256)
-    result = sandbox().call("pipeline.analyze:analyze_file", (path, sha256), limits, path)
+    result = sandbox().call("pipeline.stages:analyze_file", (path, sha256), limits, path)
     if isinstance(result, Analysis):
         return result
     p = Path(path)
@@ -115,44 +65,8 @@ def process_pool(workers: int = 0) -> Iterator[None]:
         stop_all()
 
 
-def _failed(a: Analysis, error: StageError) -> Analysis:
-    a.error = error
-    return a
-
-
 def skipped(path: Path) -> FileOutcome:
     return FileOutcome(path=str(path), name=path.name, state="skipped")
-
-
-def load_analysis(a: Analysis, settings: Settings, load_id: str) -> FileOutcome:
-    """Normalize and store one analysis (or record its failure); a busy store is transient."""
-    try:
-        return _store(a, settings, load_id)
-    except OperationalError as exc:
-        raise TransientError(f"{a.path}: store unavailable: {exc}") from exc
-
-
-def _store(a: Analysis, settings: Settings, load_id: str) -> FileOutcome:
-    timings = dict(a.timings)
-    if a.error is not None or a.parsed is None:
-        error = a.error or StageError(stage="structure", code="structure.empty", message="no notice", file=a.path)
-        return _fail(settings, a.info(), error, load_id, a.warnings, timings)
-    started = time.perf_counter() - sum(timings.values())
-    outcome = load_parsed(settings, a.info(), a.parsed, load_id, versions(), list(a.warnings), timings, started)
-    outcome.pages = a.pages
-    return outcome
-
-
-def environmental(error: StageError) -> StageError:
-    """A failure the environment caused (a converter or the OCR extra missing) is transient: the
-    same file succeeds once the tool is installed, so it is neither settled in the store nor cached."""
-    if error.code in ENVIRONMENT_CODES and error.kind != ErrorKind.TRANSIENT:
-        return error.model_copy(update={"kind": ErrorKind.TRANSIENT})
-    return error
-
-
-def is_environmental(error: StageError | None) -> bool:
-    return error is not None and error.code in ENVIRONMENT_CODES
 
 
 @lru_cache(maxsize=1)
@@ -168,6 +82,7 @@ def code_fingerprint() -> str:
                 digest.update(str(f.relative_to(root)).encode("utf-8"))
                 digest.update(f.read_bytes())
     digest.update(Path(__file__).read_bytes())
+    digest.update((Path(__file__).parent / "stages.py").read_bytes())
     digest.update(environment_fingerprint().encode("utf-8"))
     return digest.hexdigest()[:16]
 

@@ -16,16 +16,15 @@ from pathlib import Path
 from typing import TypeVar
 
 from pydantic import BaseModel, Field, model_validator
-from sqlalchemy.exc import DataError, IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError
 
-from extractors import extractor_version, file_sha256, parse_notice, read_layout
+from extractors import extractor_version, file_sha256
 from loaders.db import get_engine, writer
 from loaders.names import storable, storable_tree
 from loaders.notices import regroup_notices
 from loaders.store import FileInfo, Settled, Versions, load_notice, record_failure, settled_many
 from normalizers import NORMALIZER_VERSION, NormalizeContext, normalize_notice
 from pipeline.config import Settings, quarantine_dir
-from pipeline.fetch.context import inherit_meta, notice_of
 from pipeline.guards import first_problem
 from schemas import ErrorKind, Notice, StageError, StageResult
 from schemas.codes import reason_for
@@ -84,19 +83,13 @@ def guarded(stage: str, path: str, fn: Callable[[], StageResult[T]]) -> StageRes
 
 
 def process_file(path: str, settings: Settings, load_id: str) -> FileOutcome:
-    """One file through every stage; ``triage`` + ``process_new`` for a single file."""
+    """One file through every stage; ``triage`` + ``pipeline.stages.run_file`` for a single file."""
+    from pipeline.stages import run_file  # stages builds on this module
+
     item = triage([Path(path)], settings, load_id)[0]
-    outcome = item if isinstance(item, FileOutcome) else process_new(item, settings, load_id)
+    outcome = item if isinstance(item, FileOutcome) else run_file(item, settings, load_id)
     regroup_notices(writer(get_engine(settings.db)))  # a run does this once, in pipeline.run.finish
     return outcome
-
-
-def process_new(info: FileInfo, settings: Settings, load_id: str) -> FileOutcome:
-    """Extract → structure → normalize → load a file ``triage`` let through (hashed, guarded)."""
-    try:
-        return _process(Path(info.path), info, settings, load_id, versions())
-    except OperationalError as exc:
-        raise TransientError(f"{info.path}: store unavailable: {exc}") from exc
 
 
 def transient_failure(path: str, name: str, exc: Exception) -> FileOutcome:
@@ -156,29 +149,7 @@ def _guard(info: FileInfo, settings: Settings, load_id: str) -> FileInfo | FileO
     problem = first_problem(Path(info.path), info.size, settings)
     if problem is None:
         return info
-    return _fail(settings, info, problem, load_id, [], {}, copy=problem.code != "extract.too_large")
-
-
-def _process(p: Path, info: FileInfo, settings: Settings, load_id: str, vers: Versions) -> FileOutcome:
-    path, timings = str(p), {}
-    t0 = time.perf_counter()
-    layout = guarded("extract", path, lambda: read_layout(p, sha256=info.sha256))
-    timings["read"] = time.perf_counter() - t0
-    if not layout.ok or layout.value is None:
-        return _fail(settings, info, layout.errors[0], load_id, layout.warnings, timings)
-    doc = layout.value
-    info = FileInfo(info.path, info.name, info.sha256, info.size, doc.source.format.value)
-    t1 = time.perf_counter()
-    parsed = guarded("structure", path, lambda: parse_notice(doc))
-    timings["structure"] = time.perf_counter() - t1
-    if not parsed.ok or parsed.value is None:
-        return _fail(settings, info, parsed.errors[0], load_id, layout.warnings, timings)
-    owner = notice_of(p)
-    context = inherit_meta(parsed.value, owner) if owner is not None else []
-    outcome = load_parsed(settings, info, parsed.value, load_id, vers, layout.warnings + parsed.warnings + context,
-                          timings, t0)
-    outcome.pages = len(doc.pages)
-    return outcome
+    return record_failed(settings, info, problem, load_id, [], {}, copy=problem.code != "extract.too_large")
 
 
 def load_parsed(settings: Settings, info: FileInfo, parsed: Notice, load_id: str, vers: Versions,
@@ -189,7 +160,7 @@ def load_parsed(settings: Settings, info: FileInfo, parsed: Notice, load_id: str
                          lambda: normalize_notice(parsed, NormalizeContext(file=info.path)))
     timings["normalize"] = time.perf_counter() - t2
     if not normalized.ok or normalized.value is None:
-        return _fail(settings, info, normalized.errors[0], load_id, warnings, timings)
+        return record_failed(settings, info, normalized.errors[0], load_id, warnings, timings)
     warnings = warnings + normalized.warnings
     notice = normalized.value
     flag = _off_topic(info, notice)
@@ -204,7 +175,7 @@ def load_parsed(settings: Settings, info: FileInfo, parsed: Notice, load_id: str
         error = StageError(stage="load", code="load.rejected", file=info.path, value=str(exc.orig)[:300],
                            message=f"the store rejected a row: {str(exc.orig).splitlines()[0]}",
                            expected="values within the schema's limits")
-        return _fail(settings, info, error, load_id, warnings, timings)
+        return record_failed(settings, info, error, load_id, warnings, timings)
     timings["load"] = time.perf_counter() - t3
     if not result.written:
         return FileOutcome(path=info.path, name=info.name, state="skipped", timings=timings)
@@ -242,7 +213,7 @@ def _loaded(info: FileInfo, notice: Notice, doc_id: str, warnings: list[str], ti
     )
 
 
-def _fail(settings: Settings, info: FileInfo, error: StageError, load_id: str, warnings: list[str],
+def record_failed(settings: Settings, info: FileInfo, error: StageError, load_id: str, warnings: list[str],
           timings: dict[str, float], copy: bool = True) -> FileOutcome:
     target = quarantine(Path(info.path), quarantine_dir(settings), info.sha256) if copy else None
     reason = reason_for(error.code)

@@ -38,12 +38,12 @@ from pipeline.process import (
     FileOutcome,
     TransientError,
     look_up,
-    process_new,
     settled_outcome,
     transient_failure,
     triage,
 )
 from pipeline.report import RunSummary, organization_count, render_text, summarize
+from pipeline.stages import run_file
 
 SETTLED_CHUNK = 500  # files hashed and looked up at a time by ``settled_run`` (one store query each)
 
@@ -167,7 +167,7 @@ def run_batch(settings: Settings, sources: Sequence[str]) -> RunSummary:
 def _process_or_report(info: FileInfo, settings: Settings, load_id: str) -> FileOutcome:
     """Without a task runner to retry it, a transient failure is reported; the next run retries it."""
     try:
-        return process_new(info, settings, load_id)
+        return run_file(info, settings, load_id)
     except TransientError as exc:
         return transient_failure(info.path, info.name, exc)
 

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from loaders.db import get_engine
 from loaders.digest import table_digests
 from loaders.models import ActivityRow, Document, SourceFile
-from pipeline import process
+from pipeline import stages
 from pipeline.config import Settings
 from pipeline.run import main, run_batch
 
@@ -151,14 +151,14 @@ def test_hostile_input_ends_as_clear_records(raw_dir: Path, sqlite_url: str, tmp
 
 def test_a_reader_crash_fails_one_file_not_the_run(raw_dir: Path, sqlite_url: str, tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    real = process.read_layout
+    real = stages.read_layout
 
     def flaky(path: Path, sha256: str | None = None):  # type: ignore[no-untyped-def]
         if path.name.startswith("cmqa"):
             raise IndexError("list index out of range")
         return real(path, sha256=sha256)
 
-    monkeypatch.setattr(process, "read_layout", flaky)
+    monkeypatch.setattr(stages, "read_layout", flaky)
     summary = run_batch(Settings(db=sqlite_url, quarantine=str(tmp_path / "q")),
                         [str(raw_dir / n) for n in GOOD])
     assert (summary.loaded, summary.failed) == (1, 1)
@@ -168,7 +168,7 @@ def test_a_reader_crash_fails_one_file_not_the_run(raw_dir: Path, sqlite_url: st
 
 def test_a_value_the_store_refuses_fails_one_file(raw_dir: Path, store_url: str, tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    real = process.parse_notice
+    real = stages.parse_notice
 
     def overlong(doc):  # type: ignore[no-untyped-def]
         result = real(doc)
@@ -176,7 +176,7 @@ def test_a_value_the_store_refuses_fails_one_file(raw_dir: Path, store_url: str,
             result.value.meta.doc_number = "号" * 300  # documents.doc_number is VARCHAR(100)
         return result
 
-    monkeypatch.setattr(process, "parse_notice", overlong)
+    monkeypatch.setattr(stages, "parse_notice", overlong)
     summary = run_batch(Settings(db=store_url, quarantine=str(tmp_path / "q")), [str(raw_dir / n) for n in GOOD])
     rows = _rows(store_url)
     assert rows["jiangsu_2010_provincial.docx"].state == "loaded"
