@@ -62,6 +62,26 @@ def dedupe_chars(chars: list[Char], tolerance: float = 1.0) -> list[Char]:
     return kept
 
 
+def interior_spaces(chars: list[Char]) -> list[Char]:
+    """Drop the printed spaces no printed char follows closely on the same line (a run's trailing
+    blank at a line end or before a column gap): they carry no text, and one PDF reader keeps them
+    while another drops them, so line and cell boxes would depend on the reader."""
+    rows: dict[int, list[Char]] = {}
+    for c in chars:
+        if not c.text.isspace():
+            rows.setdefault(round((c.top + c.bottom) / 2), []).append(c)
+    out: list[Char] = []
+    for c in chars:
+        if not c.text.isspace():
+            out.append(c)
+            continue
+        mid, reach = round((c.top + c.bottom) / 2), max(c.size, 1.0)
+        near = (n for k in (mid - 1, mid, mid + 1) for n in rows.get(k, ()))
+        if any(c.x1 - 0.5 <= n.x0 <= c.x1 + reach for n in near):
+            out.append(c)
+    return out
+
+
 def bbox_of(chars: Iterable[Char]) -> BBox:
     """The box around some chars (a line, a cell's text)."""
     cs = list(chars)

@@ -8,19 +8,29 @@ empty and flagged, so the OCR reader (an optional extra) can fill them in.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pdfplumber
+import pypdfium2 as pdfium
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfplumber.utils.exceptions import PdfminerException
 
 from extractors.errors import BadInputError, EncryptedError, TooLargeError
 from extractors.readers.cell_lines import cell_texts
-from extractors.readers.geometry import Char, bbox_of, chars_to_lines, cluster_positions, dedupe_chars
-from extractors.readers.pdf_objects import load_page_objects
+from extractors.readers.geometry import (
+    Char,
+    bbox_of,
+    chars_to_lines,
+    cluster_positions,
+    dedupe_chars,
+    interior_spaces,
+)
+from extractors.readers.pdf_objects import load_page_objects, quantised
+from extractors.readers.pdfium_objects import PdfiumSource
 from extractors.readers.rulings import (
     Segment,
     horizontal_rules,
@@ -33,7 +43,8 @@ from extractors.structure.columns import blank_continuing, is_header_row, leaf_r
 from extractors.structure.table_rows import is_continued_mark
 from schemas import BBox, Page, Table, TableCell, TextLine
 
-PDF_READER_VERSION = "4"
+PDF_READER_VERSION = "5"
+CHAR_SOURCES = ("pdfium", "pdfminer")
 TABLE_SETTINGS: dict[str, Any] = {
     "vertical_strategy": "lines",
     "horizontal_strategy": "lines",
@@ -50,10 +61,14 @@ OVERHANG = 12.0  # points a cell's text may stand outside the table's outer ruli
 class PdfSettings:
     max_pages: int = 2000
     min_chars_for_text_page: int = 5
+    # pdfminer: every page through pdfminer's layout (the reference the PDFium source is checked against)
+    char_source: str = field(default_factory=lambda: os.environ.get("QMETL_PDF_CHARS", "pdfium"))
 
     def __post_init__(self) -> None:
         if self.max_pages < 1:
             raise ValueError(f"max_pages must be >= 1, got {self.max_pages}")
+        if self.char_source not in CHAR_SOURCES:
+            raise ValueError(f"char_source must be one of {', '.join(CHAR_SOURCES)}, got {self.char_source!r}")
 
 
 def read_pdf(path: Path, settings: PdfSettings | None = None) -> tuple[list[Page], list[str]]:
@@ -69,9 +84,15 @@ def read_pdf(path: Path, settings: PdfSettings | None = None) -> tuple[list[Page
                 )
             pages = []
             carry: Columns | None = None
-            for p in pdf.pages:
-                page, carry = _read_page(p, carry)
-                pages.append(page)
+            fast = _open_pdfium(path) if settings.char_source == "pdfium" else None
+            try:
+                for i, p in enumerate(pdf.pages):
+                    found = fast.load(p, i) if fast is not None else None
+                    page, carry = _read_page(p, carry, found)
+                    pages.append(page)
+            finally:
+                if fast is not None:
+                    fast.close()
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
         raise EncryptedError("password-protected PDF", expected="an unencrypted PDF") from exc
     except PdfminerException as exc:
@@ -80,6 +101,15 @@ def read_pdf(path: Path, settings: PdfSettings | None = None) -> tuple[list[Page
         raise BadInputError(f"not a readable PDF: {exc}", code="pdf.syntax") from exc
     warnings = [f"page {p.number}: no text layer" for p in pages if not _has_text(p, settings)]
     return pages, warnings
+
+
+def _open_pdfium(path: Path) -> PdfiumSource | None:
+    """PDFium's view of the file for the fast char source; ``None`` (pdfminer reads every page) when
+    PDFium cannot open what pdfminer could."""
+    try:
+        return PdfiumSource(pdfium.PdfDocument(path))
+    except pdfium.PdfiumError:
+        return None
 
 
 def _classify_pdfminer(exc: PdfminerException) -> BadInputError:
@@ -95,10 +125,12 @@ def _has_text(page: Page, settings: PdfSettings) -> bool:
     return n >= settings.min_chars_for_text_page
 
 
-def _read_page(page: Any, carry: Columns | None = None) -> tuple[Page, Columns | None]:
-    """The page's items, and the columns of its last table read from alignment (for the next page)."""
+def _read_page(page: Any, carry: Columns | None = None,
+               found: list[Char] | None = None) -> tuple[Page, Columns | None]:
+    """The page's items, and the columns of its last table read from alignment (for the next page).
+    ``found``: the page's chars from PDFium (its graphics already loaded); else pdfminer reads it."""
     number = page.page_number
-    chars = dedupe_chars(load_page_objects(page))
+    chars = interior_spaces(dedupe_chars(quantised(found if found is not None else load_page_objects(page), page)))
     visible = page.filter(is_visible_graphic) if (page.lines or page.rects) else None
     tables = _find_tables(visible) if visible is not None else []
     v_edges = vertical_segments(visible.edges) if visible is not None else []

@@ -38,6 +38,24 @@ def load_page_objects(page: Any) -> list[Char]:
     return chars
 
 
+PRECISION = 3  # decimals of a point both char sources agree on (PDFium works in 32-bit floats)
+_COORDS = ("x0", "x1", "y0", "y1", "top", "bottom", "doctop", "width", "height")
+
+
+def quantised(chars: list[Char], page: Any) -> list[Char]:
+    """Chars and the page's graphics to ``PRECISION`` decimals of a point: PDFium's 32-bit values and
+    pdfminer's 64-bit ones of one file then read alike (436.5999985 and 436.6 are one position)."""
+    for objs in page._objects.values():
+        for obj in objs:
+            for k in _COORDS:
+                if isinstance(obj.get(k), float):
+                    obj[k] = round(obj[k], PRECISION)
+            if "pts" in obj:
+                obj["pts"] = [(round(x, PRECISION), round(y, PRECISION)) for x, y in obj["pts"]]
+    return [Char(text=c.text, x0=round(c.x0, PRECISION), x1=round(c.x1, PRECISION), top=round(c.top, PRECISION),
+                 bottom=round(c.bottom, PRECISION), size=round(c.size, PRECISION), font=c.font) for c in chars]
+
+
 def _leaves(objs: list[LTComponent]) -> Iterator[LTComponent]:
     """Layout objects depth first, containers (figures) replaced by their contents, as
     pdfplumber does when no layout analysis is asked for."""
