@@ -7,8 +7,8 @@ empty and flagged, so the OCR reader (an optional extra) can fill them in.
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 import os
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,7 @@ from extractors.readers.geometry import (
     dedupe_chars,
     interior_spaces,
 )
-from extractors.readers.pdf_objects import load_page_objects, quantised
+from extractors.readers.pdf_objects import base_font, load_page_objects, quantised
 from extractors.readers.pdfium_objects import PdfiumSource
 from extractors.readers.rulings import (
     Segment,
@@ -165,7 +165,7 @@ def _line_item(line: list[Char], page: int) -> TextLine:
     font = max((c for c in line if not c.text.isspace()), key=lambda c: c.size, default=line[0])
     return TextLine(
         text=_join_chars(line), page=page, bbox=box, kind="line",
-        font_size=round(font.size, 2), font_name=font.font, bold=_is_bold(font.font),
+        font_size=round(font.size, 2), font_name=base_font(font.font), bold=_is_bold(font.font),
     )
 
 

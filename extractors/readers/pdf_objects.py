@@ -11,6 +11,7 @@ objects, so pdfplumber's own filters, edges and table finder work on them unchan
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -18,6 +19,14 @@ from pdfminer.layout import LTAnno, LTChar, LTComponent, LTContainer
 from pdfplumber.page import fix_fontname_bytes
 
 from extractors.readers.geometry import Char
+
+SUBSET_TAG = re.compile(r"^[A-Z]{6}\+")  # a subset font's tag (ABCDEF+Name): per file, names no typeface
+
+
+def base_font(name: str) -> str:
+    """A font's name without its subset tag: one typeface reads as one name, whichever subset of it a
+    producer embedded for a char (and whichever char source read it)."""
+    return SUBSET_TAG.sub("", name)
 
 
 def load_page_objects(page: Any) -> list[Char]:
