@@ -81,8 +81,9 @@ def test_a_rotated_page_is_read_through_pdfminer_with_the_reason(tmp_path: Path)
     assert read_pdf(path, PDFIUM) == read_pdf(path, PDFMINER)
 
 
-@pytest.mark.parametrize("name", ["truncated.pdf", "encrypted.pdf", "empty.pdf"])
-def test_bad_pdfs_fail_alike_from_both_sources(bad_dir: Path, name: str) -> None:
+@pytest.mark.parametrize("name", ["truncated.pdf", "encrypted.pdf", "empty.pdf", "blank_pages.pdf",
+                                  "unrelated_english.pdf"])
+def test_bad_pdfs_read_or_fail_alike_from_both_sources(bad_dir: Path, name: str) -> None:
     outcomes = []
     for settings in (PDFIUM, PDFMINER):
         try:
