@@ -222,6 +222,7 @@ class RegionMatch:
     end: int
     candidates: tuple[Region, ...] = ()  # same-named regions that could not be told apart
     ambiguous_end: int = 0  # where the ambiguous name ends
+    shorter: tuple[tuple[Region, int], ...] = ()  # the chain's earlier steps (region, end), shortest first
 
 
 def match_region(text: str, context: Region | None = None, year: int | None = None) -> RegionMatch:
@@ -229,15 +230,20 @@ def match_region(text: str, context: Region | None = None, year: int | None = No
     index = load_regions()
     found: Region | None = None
     pos = 0
+    steps: list[tuple[Region, int]] = []
     while pos < len(text):
         step = _match_one(index, text, pos, found, context, year)
         if step is None:
             break
         region, end, cands = step
         if region is None:
-            return RegionMatch(found, pos, cands, end) if found is None else RegionMatch(found, pos)
+            if found is None:
+                return RegionMatch(found, pos, cands, end)
+            break
+        if found is not None:
+            steps.append((found, pos))
         found, pos = region, end
-    return RegionMatch(found, pos)
+    return RegionMatch(found, pos, shorter=tuple(steps))
 
 
 def match_prefix(text: str, context: Region | None = None, year: int | None = None) -> tuple[Region | None, int]:

@@ -151,6 +151,16 @@ def test_municipality_is_provincial_and_its_districts_are_prefixed() -> None:
     assert hp is not None and org_prefix(hp) == "天津市和平区"
 
 
+@pytest.mark.parametrize(("raw", "name"), [
+    ("湖北省公安厅", "湖北省公安厅"),  # 公安 is 公安县's short form, but 公安厅 is the department
+    ("省公安厅", "湖北省公安厅"),
+    ("湖北省荆州市公安县市场监管局", "公安县市场监督管理局"),  # the county written in full stays
+    ("湖北省公安县公安局", "公安县公安局"),
+])
+def test_a_department_word_is_not_read_as_a_regions_short_name(raw: str, name: str) -> None:
+    assert names(raw, "湖北省武汉市") == [(name, "lead")]
+
+
 def test_region_mentions_count_full_names() -> None:
     assert mentions("南京市质监局 南京市 江苏省")["江苏省南京市"] == 2
 

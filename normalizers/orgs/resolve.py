@@ -20,6 +20,7 @@ from normalizers.orgs.split import unwrap
 from normalizers.regions import (
     RELATIVE_MARKERS,
     Region,
+    RegionMatch,
     by_path,
     match_region,
     nearest,
@@ -246,7 +247,7 @@ def _zone(raw: str, text: str, ctx: OrgContext, carry: Region | None, reg: Regis
 
 
 def _prefixed(raw: str, text: str, ctx: OrgContext, carry: Region | None, reg: Registry) -> Resolution:
-    region, rest, how, cands = _locate(text, ctx, carry)
+    region, rest, how, cands = _locate(text, ctx, carry, reg)
     dept = expand(rest, reg)
     known = dept in reg.departments
     evidence = (f"region {how}: {region.path}" if region else f"region {how}",
@@ -279,6 +280,20 @@ def written_body(name: str) -> Tail | None:
     return tail if tail is not None and tail.as_written and not _JOINED.search(name) else None
 
 
+def _chain_end(text: str, found: RegionMatch, reg: Registry) -> tuple[Region, int]:
+    """Where a written region chain ends: its longest reading, unless that leaves no known department
+    while a shorter one does — a department word may start with a region's short name (湖北省公安厅:
+    公安 is also 公安县's short form, but 公安厅 is the department)."""
+    assert found.region is not None
+    if found.region.name == text[found.end - len(found.region.name):found.end] \
+            or expand(text[found.end:], reg) in reg.departments:
+        return found.region, found.end
+    for region, end in reversed(found.shorter):
+        if end < len(text) and expand(text[end:], reg) in reg.departments:
+            return region, end
+    return found.region, found.end
+
+
 def reading_context(ctx: OrgContext, carry: Region | None) -> Region | None:
     """The region a written region name is read in: the notice's, unless the previous body of the same
     list named a region outside the notice's chain — then that one (包头市青山区市场监管局、青山区教育局
@@ -296,12 +311,13 @@ def relative_marker(text: str) -> str | None:
     return next((m for m in RELATIVE_MARKERS if text.startswith(m) and len(text) > len(m) + 1), None)
 
 
-def _locate(text: str, ctx: OrgContext,
-            carry: Region | None) -> tuple[Region | None, str, str, tuple[Region, ...]]:
+def _locate(text: str, ctx: OrgContext, carry: Region | None,
+            reg: Registry) -> tuple[Region | None, str, str, tuple[Region, ...]]:
     """Where the body sits: (region, the name after it, how it was found, candidates if ambiguous)."""
     found = match_region(text, reading_context(ctx, carry), ctx.year)
     if found.region is not None and found.end < len(text):
-        return found.region, text[found.end:], "explicit", ()
+        region, end = _chain_end(text, found, reg)
+        return region, text[end:], "explicit", ()
     if found.candidates:
         return None, text[found.ambiguous_end:], "ambiguous", found.candidates
     if (marker := relative_marker(text)) is not None:
