@@ -8,6 +8,9 @@ Parts:
 - stages: pages/second per stage (read, structure, normalize, load) and end to end on the corpus
   text PDFs, DOCX and scans, plus bare pdfplumber (page.chars on every page) and the ratio.
 - chars: pypdfium2 as the PDF char and ruling source instead of pdfplumber (bench/char_source.py).
+- textpdf: the corpus text PDFs end to end with the PDFium char source, with the pdfminer one, and
+  bare pdfplumber, interleaved, best of 5 rounds (bench/text_pdf.py).
+- doc: DOC files through one LibreOffice listener vs one start per file (bench/doc_listener.py).
 - scaling: generated corpora (bench/generate.py) end to end through ``qmetl run`` with each worker
   count (more than one worker: ``--executor processes``, as threads share one GIL): documents/second
   and peak memory of the whole process tree; then a rerun of the unchanged largest corpus (files/s)
@@ -153,6 +156,29 @@ def markdown(results: dict[str, object]) -> str:
                   f"up to {ag['max_dtop']} pt, font bounding box vs ascent).",
                   f"With pypdfium2 as the char source, the pipeline end to end would run at "
                   f"{ch.get('projected_end_to_end_vs_bare', '?')} × bare pdfplumber (projected from the stage times).", ""]
+    tp = results.get("textpdf")
+    if isinstance(tp, dict):
+        pps = tp["pages_per_second"]
+        lines += ["## Text PDFs end to end: PDFium vs pdfminer char source vs bare pdfplumber", "",
+                  f"{tp['files']} corpus text PDFs, {tp['pages']} pages, {tp['rounds']} interleaved rounds, best round "
+                  "(`bench/text_pdf.py`); the pipeline: read → structure → normalize → load, no analysis cache.", "",
+                  "| bare pdfplumber (page.chars) | pipeline, PDFium chars | pipeline, pdfminer chars | "
+                  "PDFium / bare | pdfminer / bare | PDFium / pdfminer |", "|---|---|---|---|---|---|",
+                  f"| {pps['bare_pdfplumber']} | {pps['pipeline_pdfium']} | {pps['pipeline_pdfminer']} | "
+                  f"**{tp['ratio_pdfium_vs_bare']}** | {tp['ratio_pdfminer_vs_bare']} | {tp['ratio_pdfium_vs_pdfminer']} |",
+                  "", "Pages/second. Target: PDFium / bare ≥ 2.", ""]
+    dc = results.get("doc")
+    if isinstance(dc, dict):
+        fps, cpu = dc["files_per_second"], dc.get("files_per_cpu_second") or {}
+        lines += ["## DOC files: one LibreOffice per worker vs one start per file", "",
+                  f"{dc['files']} generated DOC files, {dc['rounds']} interleaved rounds, best round "
+                  f"(`bench/doc_listener.py`); pages equal both ways: {dc['identical']}; load average "
+                  f"{dc['load_average']}.", "",
+                  "| per file | listener, with its start | listener, steady | listener / per file | "
+                  "files per CPU second: per file | listener |", "|---|---|---|---|---|---|",
+                  f"| {fps['per_file']} | {fps['listener_with_start']} | {fps['listener_steady']} | "
+                  f"**{dc['ratio_listener_vs_per_file']}** | {cpu.get('per_file', '')} | {cpu.get('listener', '')} |",
+                  "", "Files/second. Target: ≥ 5 DOC files/s per worker.", ""]
     oc = results.get("ocr")
     if isinstance(oc, dict) and "pipeline" in oc:
         from bench.ocr import markdown as ocr_markdown
@@ -190,11 +216,11 @@ def main() -> None:
     ap.add_argument("--sizes", default="100,1000,5000")
     ap.add_argument("--workers", default="1,2")
     ap.add_argument("--overhead-docs", type=int, default=1000)
-    ap.add_argument("--only", choices=["stages", "chars", "scaling", "rerun", "overhead", "ocr"], action="append")
+    ap.add_argument("--only", choices=["stages", "chars", "textpdf", "doc", "scaling", "rerun", "overhead", "ocr"], action="append")
     ap.add_argument("--out", type=Path, default=ROOT / "bench")
     ap.add_argument("--ocr-pages", type=int, default=1, help="pages per scanned file in the ocr part (0 = all)")
     args = ap.parse_args()
-    parts = set(args.only or ["stages", "chars", "scaling", "overhead", "ocr"])
+    parts = set(args.only or ["stages", "chars", "textpdf", "doc", "scaling", "overhead", "ocr"])
     import datetime
 
     previous = args.out / "results.json"  # parts not run this time keep their last figures
@@ -210,6 +236,17 @@ def main() -> None:
 
         results["chars"] = char_source(args.corpus, repeat=3)
         print(json.dumps(results["chars"], indent=1), flush=True)
+    if "textpdf" in parts:
+        print("text PDFs: PDFium vs pdfminer vs bare pdfplumber …", flush=True)
+        from bench.text_pdf import measure as text_pdf_measure
+        from bench.text_pdf import text_pdfs
+
+        results["textpdf"] = text_pdf_measure(text_pdfs([ROOT / "tests" / "data" / "corpus" / "raw"]), rounds=5)
+    if "doc" in parts:
+        print("DOC: LibreOffice listener vs one start per file …", flush=True)
+        from bench.doc_listener import measure as doc_measure
+
+        results["doc"] = doc_measure(ROOT / "tests" / "data" / "corpus" / "raw", count=20, repeat=3)
     if "scaling" in parts:
         print("scaling …", flush=True)
         results["scaling"] = scaling_part(args.corpus, [int(s) for s in args.sizes.split(",")],
