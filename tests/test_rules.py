@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from normalizers.orgs.bodytypes import body_type, tail_of
+from rules.bodies import body_types, endings
 from rules.dates import DATE_LINE, parse_date
 from rules.docnumbers import DOC_NUMBER_LINE, find_doc_numbers
 from rules.markers import LABEL_NUMBERING, MARKER_START, SECTION_ORDINAL, TEXT_MARKER, parse_marker
@@ -84,3 +86,15 @@ def test_the_numeral_table_and_the_marker_grammar_exist_once() -> None:
     assert not found, f"numerals or markers written outside rules/: {found}"
     in_rules = [p.name for p in (ROOT / "rules").glob("*.py") if "一二三四五六七八九" in p.read_text("utf-8")]
     assert in_rules == ["numerals.py"]
+
+
+def test_body_types_come_from_the_one_list_of_endings() -> None:
+    # every ending that tells a type is one of the body-name endings, and the longest one wins
+    assert {t.ending for t in body_types()} <= {
+        e for r in ("signature", "clause", "cell", "label") for e in endings(r)}
+    assert body_type("建筑业协会") == "association" and body_type("质量技术监督局") == "government"
+    found = tail_of("产品质量监督检验所")
+    assert found is not None and found.type == "institution" and found.as_written
+    assert tail_of("总工会") is None, "a name that is only its ending tells nothing"
+    union = tail_of("市总工会")
+    assert union is not None and union.ending == "总工会" and not union.as_written

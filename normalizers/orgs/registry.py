@@ -25,7 +25,7 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 ORGANIZATIONS = DATA_DIR / "organizations.csv"
 DATA_FILES = ("organizations.csv", "departments.csv", "abbreviations.csv", "patterns.csv",
               "collectives.csv", "successors.csv", "regions.csv", "gb2260.csv", "zones.csv",
-              "doc_prefixes.csv", "functions.csv", "body_types.csv",
+              "doc_prefixes.csv", "functions.csv",
               "doc_codes.csv")
 
 

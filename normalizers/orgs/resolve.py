@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from normalizers.orgs.bodytypes import Tail, tail_of
+from normalizers.orgs.bodytypes import tail_of
 from normalizers.orgs.registry import Registry, load_registry
 from normalizers.orgs.split import unwrap
 from normalizers.regions import (
@@ -27,6 +27,7 @@ from normalizers.regions import (
     org_prefix,
     province_abbreviation,
 )
+from rules.bodies import BodyType
 
 _PAREN_TAIL = re.compile(r"[（(][^（）()]*[）)]$")
 _MULTI_PROVINCE = re.compile(
@@ -268,12 +269,12 @@ def _prefixed(raw: str, text: str, ctx: OrgContext, carry: Region | None, reg: R
                               evidence=(*evidence, f"registry: {cand}"))
     if how == "explicit" and not known and (tail := written_body(dept)) is not None:
         return Resolution(raw, prefix + dept, True, "explicit+named", region=region,
-                          evidence=(evidence[0], f"{tail.type} named as written (ending {tail.tail})"))
+                          evidence=(evidence[0], f"{tail.type} named as written (ending {tail.ending})"))
     return Resolution(raw, prefix + dept, known, f"{how}+department" if known else how, region=region,
                       evidence=evidence)
 
 
-def written_body(name: str) -> Tail | None:
+def written_body(name: str) -> BodyType | None:
     """The ending that makes ``name`` (after a written region) a body taken as written, if any: an
     association, institution or company; never a name holding 和/及/与 (two bodies may be joined)."""
     tail = tail_of(name)
