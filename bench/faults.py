@@ -40,6 +40,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench import faultpoints  # noqa: E402
 from loaders.procs import alive  # noqa: E402
 
 FILES = ("jiangsu_2010_provincial.docx", "suzhou_2020_municipal.docx", "tianjin_2020_provincial.html",
@@ -96,16 +97,18 @@ def wait_gone(marker: str, within: float) -> tuple[list[int], float]:
         time.sleep(0.1)
 
 
-def _env(marker: str, extra: dict[str, str] | None = None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("QMETL_FAULT", "PREFECT_API_URL")}
-    env.update({MARK: marker, "PYTHONPATH": str(ROOT), **(extra or {})})
+def _env(marker: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    env.update({MARK: marker, "PYTHONPATH": str(ROOT)})
     return env
 
 
-def start_run(url: str, src: Path, marker: str, work: Path, **extra: str) -> subprocess.Popen[bytes]:
+def start_run(url: str, src: Path, marker: str, work: Path, fault: str | None = None) -> subprocess.Popen[bytes]:
+    """The real ``qmetl run`` in a child; with ``fault`` (``POINT:N``) it is killed at that checkpoint."""
+    args = ["run", "--raw", str(src), "--db", url, "--no-cache"]
+    command = faultpoints.argv(fault, "qmetl", *args) if fault else [sys.executable, "-c", CLI, *args]
     log = open(work / f"{marker}.log", "wb")  # noqa: SIM115 - the child writes it; closed with the process
-    proc = subprocess.Popen([sys.executable, "-c", CLI, "run", "--raw", str(src), "--db", url, "--no-cache"],
-                            cwd=work, env=_env(marker, extra), stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(command, cwd=work, env=_env(marker), stdout=log, stderr=subprocess.STDOUT)
     _started.append(proc)
     return proc
 
@@ -206,8 +209,7 @@ def kill_trial(new_store: Callable[[], str], src: Path, work: Path, ref: Referen
         marker = uuid.uuid4().hex[:10]
         label = f"t={at:.1f}s" if isinstance(at, float) else f"fault {at}"
         trial = Trial("kill-9", label, True)
-        extra = {"QMETL_FAULT": at} if isinstance(at, str) else {}
-        proc = start_run(url, src, marker, work, **extra)
+        proc = start_run(url, src, marker, work, at if isinstance(at, str) else None)
         if not isinstance(at, float):
             break
         try:
@@ -239,6 +241,8 @@ def kill_trial(new_store: Callable[[], str], src: Path, work: Path, ref: Referen
     states = run_states(url)
     if states.get("running"):
         trial.notes.append(f"{states['running']} run(s) left running")
+    if isinstance(at, str) and code != -signal.SIGKILL:
+        trial.notes.append(f"not killed at checkpoint {at} (exit {code})")
     if code != -signal.SIGKILL and not trial.notes:
         trial.notes.append(f"(exit {code})")
     trial.ok = not [n for n in trial.notes if not n.startswith("(")]

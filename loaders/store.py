@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 
 from loaders.category_overrides import METHOD_OVERRIDE
 from loaders.category_overrides import overrides as category_overrides
+from loaders.checkpoints import checkpoint
 from loaders.db import writer
-from loaders.faults import fault_point
 from loaders.lookups import (
     campaign_id,
     campaign_key,
@@ -202,7 +202,7 @@ def load_notice(engine: Engine, info: FileInfo, parsed: Notice, normalized: Noti
                              organization_ids(session, (r["name"] for r in organization_rows(normalized))),
                              category_overrides(session))
         _insert_notice(ctx, normalized, doc_id, None, 0)
-        fault_point("load.mid")
+        checkpoint("load.mid")
         row.state = "off_topic" if flag else "loaded"
         row.error_stage, row.error_code = (flag.stage, flag.code) if flag else (None, None)
         row.error_kind, row.error_message = (flag.kind.value, str(flag)) if flag else (None, None)

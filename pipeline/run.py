@@ -13,8 +13,8 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
+from loaders.checkpoints import checkpoint
 from loaders.db import exclusive, get_engine, upgrade, writer
-from loaders.faults import fault_point
 from loaders.notices import regroup_notices
 from loaders.organizations import stored_names, sync_organizations
 from loaders.parts import replace_parts
@@ -113,7 +113,7 @@ def absolute(path: str | Path) -> Path:
 def finish(settings: Settings, load_id: str, sources: Sequence[str], outcomes: list[FileOutcome],
            seconds: float, organizations_before: int | None = None) -> RunSummary:
     """Withdrawals, organization links, the summary (organizations added since ``organizations_before``)."""
-    fault_point("run.finish")  # crash tests: a kill after the last file loaded, before this sync
+    checkpoint("run.finish")  # crash tests: a kill after the last file loaded, before this sync
     engine = get_engine(settings.db)
     present = {o.path for o in outcomes}
     withdrawn = []

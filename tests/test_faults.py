@@ -19,7 +19,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
-from bench import faults
+from bench import faultpoints, faults
+from loaders.checkpoints import checkpoint, on_checkpoint
 from loaders.db import get_engine
 from loaders.models import Organization, OrganizationLink, Run, SourceFile
 from loaders.names import os_name, storable
@@ -149,6 +150,24 @@ def _lookups(url: str) -> tuple[set[str], int]:
         return set(s.scalars(select(Organization.name))), s.scalar(select(func.count()).select_from(OrganizationLink))
 
 
+def test_checkpoints_tell_only_registered_listeners_and_shipped_code_reads_no_fault_setting() -> None:
+    passed: list[str] = []
+    remove = on_checkpoint(passed.append)
+    try:
+        checkpoint("load.mid")
+    finally:
+        remove()
+    checkpoint("run.finish")  # nobody listens any more: nothing happens
+    assert passed == ["load.mid"]
+    with pytest.raises(ValueError, match="load.late"):
+        checkpoint("load.late")
+    with pytest.raises(ValueError, match="POINT:N"):
+        faultpoints.kill_at("load.mid:twice")
+    shipped = [p for pkg in ("schemas", "rules", "extractors", "normalizers", "loaders", "pipeline")
+               for p in (ROOT / pkg).rglob("*.py")] + [ROOT / "flows.py"]
+    assert not [p.name for p in shipped if "QMETL_FAULT" in p.read_text("utf-8")]
+
+
 @pytest.mark.slow
 def test_kill_after_the_last_load_then_a_rerun_repairs_the_lookups(raw_dir: Path, tmp_path: Path) -> None:
     src = tmp_path / "in"
@@ -158,8 +177,8 @@ def test_kill_after_the_last_load_then_a_rerun_repairs_the_lookups(raw_dir: Path
     clean = f"sqlite:///{tmp_path / 'clean.db'}"
     run_batch(Settings(db=clean), [str(src)])
     url = f"sqlite:///{tmp_path / 'killed.db'}"
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "QMETL_FAULT": "run.finish:1"}
-    proc = subprocess.run([sys.executable, "-m", "pipeline.run", url, str(src)], cwd=tmp_path, env=env,
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run(faultpoints.argv("run.finish:1", "batch", url, str(src)), cwd=tmp_path, env=env,
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == -signal.SIGKILL, proc.stdout + proc.stderr
     rerun = run_batch(Settings(db=url), [str(src)])

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import QueuePool
 from typer.testing import CliRunner
 
+from bench import faultpoints
 from loaders.db import (
     ENGINES_KEPT,
     alembic_config,
@@ -45,10 +46,13 @@ def _src(raw_dir: Path, dest: Path) -> Path:
     return dest
 
 
-def _batch(url: str, src: Path, tmp: Path, **env: str) -> subprocess.Popen[str]:
-    """A plain ingest run in its own process (what two schedulers or a crash would look like)."""
-    full = {**os.environ, "PYTHONPATH": str(ROOT), "QMETL_QUARANTINE": str(tmp / "q"), **env}
-    return subprocess.Popen([sys.executable, "-m", "pipeline.run", url, str(src)], cwd=tmp, env=full,
+def _batch(url: str, src: Path, tmp: Path, fault: str | None = None) -> subprocess.Popen[str]:
+    """A plain ingest run in its own process (what two schedulers or a crash would look like); with
+    ``fault`` (``POINT:N``) it is killed at that checkpoint (bench/faultpoints.py)."""
+    full = {**os.environ, "PYTHONPATH": str(ROOT), "QMETL_QUARANTINE": str(tmp / "q")}
+    command = (faultpoints.argv(fault, "batch", url, str(src)) if fault
+               else [sys.executable, "-m", "pipeline.run", url, str(src)])
+    return subprocess.Popen(command, cwd=tmp, env=full,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
@@ -66,7 +70,7 @@ def _reference_export(raw_dir: Path, tmp: Path) -> dict[str, bytes]:
 @pytest.mark.slow
 def test_kill_mid_load_leaves_no_half_document(raw_dir: Path, store_url: str, tmp_path: Path) -> None:
     src = _src(raw_dir, tmp_path / "raw")
-    proc = _batch(store_url, src, tmp_path, QMETL_FAULT="load.mid:2")  # SIGKILL inside the 2nd document
+    proc = _batch(store_url, src, tmp_path, "load.mid:2")  # SIGKILL inside the 2nd document
     out, _ = proc.communicate(timeout=300)
     assert proc.returncode == -signal.SIGKILL, out
     with Session(get_engine(store_url)) as s:
