@@ -35,7 +35,6 @@ READERS: dict[SourceFormat, tuple[str, ReaderFn]] = {
     SourceFormat.XLSX: (f"xlsx/{XLSX_READER_VERSION}", read_xlsx),
     SourceFormat.XLS: (f"xls/{XLS_READER_VERSION}", read_xls),
 }
-MAX_FILE_BYTES = 512 * 1024 * 1024
 
 
 def register_reader(fmt: SourceFormat, name: str, fn: ReaderFn) -> None:
@@ -51,21 +50,25 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def read_layout(path: Path, sha256: str | None = None) -> StageResult[LayoutDocument]:
-    """Read any supported file; bad input comes back as a failed result, never an exception."""
+def read_layout(path: Path, sha256: str | None = None, max_bytes: int | None = None) -> StageResult[LayoutDocument]:
+    """Read any supported file; bad input comes back as a failed result, never an exception.
+
+    ``max_bytes`` is the caller's size limit (the pipeline's configured ``max_file_mb``); a larger file
+    is ``extract.too_large`` and not read. The extractors hold no limit of their own."""
     name = str(path)
     try:
-        return StageResult.success(*_read(path, sha256))
+        return StageResult.success(*_read(path, sha256, max_bytes))
     except ExtractError as exc:
         return StageResult.failure(exc.to_stage_error(name))
 
 
-def _read(path: Path, sha256: str | None) -> tuple[LayoutDocument, list[str]]:
+def _read(path: Path, sha256: str | None, max_bytes: int | None) -> tuple[LayoutDocument, list[str]]:
     size = path.stat().st_size
     if size == 0:
         raise EmptyFileError("file is empty (0 bytes)", value="0 bytes", expected="a notice file")
-    if size > MAX_FILE_BYTES:
-        raise TooLargeError(f"{size} bytes exceeds the {MAX_FILE_BYTES}-byte limit", value=str(size))
+    if max_bytes is not None and size > max_bytes:
+        raise TooLargeError(f"{size} bytes, more than the limit of {max_bytes} bytes", value=str(size),
+                            expected=f"<= {max_bytes} bytes")
     detection = detect_format(path)
     if detection.format is None:
         raise BadInputError(detection.reason, code="extract.unrecognised",

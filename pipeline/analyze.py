@@ -34,12 +34,14 @@ TOOL_PACKAGES = ("rapidocr-onnxruntime", "onnxruntime", "opencv-python-headless"
                  "pdfminer.six", "python-docx", "lxml", "charset-normalizer")
 
 
-def run_analysis(path: str, sha256: str | None = None, limits: Limits | None = None) -> Analysis:
+def run_analysis(path: str, sha256: str | None = None, limits: Limits | None = None,
+                 max_bytes: int | None = None) -> Analysis:
     """``analyze_file`` in this thread's killable worker process, bounded by ``limits`` (time and
-    memory per file); right here when ``limits`` is None or not isolated."""
+    memory per file); right here when ``limits`` is None or not isolated. ``max_bytes``: the
+    configured file-size limit (``pipeline.guards.max_file_bytes``)."""
     if limits is None or not limits.isolated:
-        return analyze_file(path, sha256)
-    result = sandbox().call("pipeline.stages:analyze_file", (path, sha256), limits, path)
+        return analyze_file(path, sha256, max_bytes)
+    result = sandbox().call("pipeline.stages:analyze_file", (path, sha256, max_bytes), limits, path)
     if isinstance(result, Analysis):
         return result
     p = Path(path)

@@ -19,6 +19,7 @@ from typing import TypeVar
 
 from pipeline.analyze import Analysis, is_environmental, limits_for, load_analysis, run_analysis
 from pipeline.config import Settings
+from pipeline.guards import max_file_bytes
 from pipeline.process import FileOutcome, TransientError, transient_failure
 from schemas import ErrorKind, StageError
 
@@ -55,7 +56,7 @@ def retry_transient(fn: Callable[[], T], is_transient: Callable[[T], bool], retr
 def analyze_retrying(path: str, sha256: str, settings: Settings) -> Analysis:
     """One file read and structured; a transient failure (a converter timing out) is tried again."""
     limits = limits_for(settings)
-    return retry_transient(lambda: run_analysis(path, sha256, limits), _transient_analysis, settings.retries,
+    return retry_transient(lambda: run_analysis(path, sha256, limits, max_file_bytes(settings)), _transient_analysis, settings.retries,
                            settings.retry_backoff)
 
 

@@ -28,8 +28,14 @@ def _error(path: Path, code: str, message: str, value: str, expected: str) -> St
     return StageError(stage="extract", code=code, message=message, file=str(path), value=value, expected=expected)
 
 
+def max_file_bytes(settings: Settings) -> int:
+    """The one file-size limit (``max_file_mb``): checked here before a file is read, and passed down
+    to the extractors (``read_layout(max_bytes=…)``), which hold none of their own."""
+    return settings.max_file_mb * MB
+
+
 def check_size(path: Path, size: int, settings: Settings) -> StageError | None:
-    limit = settings.max_file_mb * MB
+    limit = max_file_bytes(settings)
     if size <= limit:
         return None
     return _error(path, "extract.too_large", f"{size} bytes, more than the max_file_mb limit of "

@@ -32,6 +32,16 @@ def test_corpus_gb18030_fragment(raw_dir: Path) -> None:
     assert res.value.pages[0].lines[0].text == "关于开展2012年全市“质量月”活动的通知"
 
 
+def test_the_size_limit_is_the_callers_one(tmp_path: Path) -> None:
+    f = tmp_path / "notice.txt"
+    f.write_bytes(NOTICE.encode("utf-8"))
+    size = f.stat().st_size
+    refused = read_layout(f, max_bytes=size - 1)
+    assert not refused.ok and refused.errors[0].code == "extract.too_large"
+    assert refused.errors[0].value == str(size) and refused.errors[0].expected == f"<= {size - 1} bytes"
+    assert read_layout(f, max_bytes=size).ok and read_layout(f).ok  # no limit of the extractors' own
+
+
 def test_decode_prefers_bom_and_declared_gbk_superset() -> None:
     assert decode_bytes(b"\xff\xfe" + "质量".encode("utf-16-le")).text == "质量"
     gb = "镕".encode("gb18030")  # outside GB2312: pages labelled gb2312 still decode
