@@ -14,7 +14,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from flows import configure_logging, run_ingest
+from flows import run_ingest
+from pipeline.cli.options import configure_logging
 from pipeline.config import Settings
 
 ROOT = Path(__file__).resolve().parents[1]

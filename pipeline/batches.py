@@ -5,7 +5,7 @@ An orchestrator pays for every task run (state events, the API server recording 
 and loads documents a batch at a time: a few dozen task runs for a thousand files instead of two
 thousand. What a per-file task gave stays per file: each file is retried on its own when it fails
 for a transient reason (never for bad input), its outcome is recorded on its own, and its analysis
-is cached on its own key (flows.py).
+is cached on its own key (pipeline.cache).
 """
 
 from __future__ import annotations

@@ -55,6 +55,17 @@ def list_roots(list_file: Path, raw: str, sources: Iterable[str] | None) -> list
     return [list_file.parent, Path(raw), *(Path(s) for s in sources or [])]
 
 
+def listed_files(list_file: Path, raw: str, sources: Iterable[str] | None, any_path: bool) -> list[Path]:
+    """The files a list names; unless ``any_path``, each inside a folder ``list_roots`` allows."""
+    return read_list_file(list_file, None if any_path else list_roots(list_file, raw, sources))
+
+
+def run_roots(raw: str, sources: list[str] | None, list_file: str | None, any_path: bool) -> list[str]:
+    """What a run ingests: its sources and the files its list names; the raw folder when neither is given."""
+    listed = [str(p) for p in listed_files(Path(list_file), raw, sources, any_path)] if list_file else []
+    return (sources or ([] if listed else [raw])) + listed
+
+
 def _list_entry(line: str, list_file: Path, number: int) -> Path:
     if "://" not in line:
         return Path(line)

@@ -9,17 +9,19 @@ line says a run may need it, so the server's start-up runs on another core besid
 imports and file checks. The flow then talks to it as to any configured server. At exit the server
 is asked to stop and left to finish on its own.
 
-No Prefect import at module level: the entry point calls ``prestart`` before anything heavy is
-imported; ``api``, which runs once Prefect is loaded, imports what it uses.
+No Prefect import at module level, and nothing started or set on import: ``qmetl run`` calls
+``prestart`` as it begins; ``api``, which runs once Prefect is loaded, imports what it uses.
 """
 
 from __future__ import annotations
 
 import atexit
+import importlib
 import multiprocessing
 import os
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.error
@@ -37,6 +39,12 @@ FALSE = {"0", "false", "no", "off"}  # how a Prefect setting in the environment 
 UVICORN_PORT_IN_USE = 3  # uvicorn's exit status when it cannot bind (another process took the port)
 INSTEAD = "Start one with `prefect server start` and set PREFECT_API_URL to use it instead."
 SERVER_ENV = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
+# qmetl's defaults for Prefect where the environment says nothing: no telemetry (nor its first-run notice)
+# from Prefect's client or server; time for a temporary server to start on a busy machine
+DEFAULTS = {"PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1",
+            "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120"}
+# Imported on a flow's first call (Prefect's engines, its parameter encoder, its client's first connection)
+FIRST_CALL_MODULES = ("prefect.flow_engine", "prefect.task_engine", "fastapi.encoders", "anyio.streams.tls")
 
 
 class ServerError(RuntimeError):
@@ -84,6 +92,33 @@ class TemporaryServer:
 _server: TemporaryServer | None = None
 
 
+def use_defaults() -> None:
+    """``DEFAULTS`` into the environment where it does not set them (a server and Prefect's workers read
+    them there), and Prefect's settings read again when Prefect is already loaded. Called by the
+    commands and the flow runner that use Prefect, never on import."""
+    missing = {k: v for k, v in DEFAULTS.items() if k not in os.environ}
+    if not missing:
+        return
+    os.environ.update(missing)
+    if "prefect.context" in sys.modules:
+        from prefect.context import refresh_global_settings_context
+
+        refresh_global_settings_context()
+
+
+def warm_up() -> None:
+    """Load what the flow's first call and the first notice's normalization would (~1 s: modules,
+    jieba's dictionary), while Prefect's temporary server starts on the other core."""
+    import normalizers
+
+    for name in FIRST_CALL_MODULES:
+        try:
+            importlib.import_module(name)
+        except ImportError:  # another Prefect version: then it loads what it needs when it needs it
+            pass
+    normalizers.warm_up()
+
+
 @contextmanager
 def api(meanwhile: Callable[[], object] | None = None) -> Iterator[None]:
     """The configured Prefect server (PREFECT_API_URL), else this process's temporary server as the
@@ -93,6 +128,7 @@ def api(meanwhile: Callable[[], object] | None = None) -> Iterator[None]:
     heartbeats to a temporary server: nothing watches them on a server that stops with the process,
     and Prefect's heartbeat thread, which sleeps in whole seconds, held each flow's end 0.3-1 s. Nor
     does Prefect log a "View at" link for them: the temporary server serves no UI, and is gone at exit."""
+    use_defaults()
     from prefect.context import refresh_global_settings_context
     from prefect.settings import (
         PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
@@ -149,9 +185,9 @@ def wanted(argv: Sequence[str], environ: Mapping[str, str]) -> bool:
 
 
 def prestart(argv: Sequence[str]) -> None:
-    """At the entry point, before the heavy imports: start the temporary server when the command
-    may need it (not in a worker process, which gets its parent's argv). A run that turns out to
-    have nothing to do stops it at exit, unused."""
+    """As `qmetl run` begins, before its checks and file hashing: start the temporary server when the
+    program is that command (not in a worker process, which gets its parent's argv). A run that turns
+    out to have nothing to do stops it at exit, unused."""
     if multiprocessing.parent_process() is None and wanted(argv, os.environ):
         server()
 

@@ -30,6 +30,8 @@ from loaders.models import Organization
 from pipeline.process import FileOutcome
 
 STAGES = ("read", "structure", "normalize", "load")
+# set by `qmetl run`, which prints the run summary once, after the flow; else the flow logs its first line
+SUMMARY_PRINTED_BY_CLI = False
 
 
 class RunSummary(BaseModel):

@@ -407,7 +407,7 @@ def test_datasette_serves_the_metadata_facets_and_canned_queries(small_url: str,
 
 def test_browse_explains_how_to_install_datasette(small_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     from flows import app
-    from pipeline import cli_analytics
+    from pipeline.cli import analytics as cli_analytics
 
     monkeypatch.setattr(cli_analytics, "datasette_available", lambda: False)
     res = runner.invoke(app, ["browse", "--db", small_url])

@@ -114,7 +114,7 @@ def test_status_and_query_print_full_values_when_piped(raw_dir: Path, tmp_path: 
 def test_terminal_table_wraps_instead_of_cutting() -> None:
     from rich.console import Console
 
-    from pipeline.cli_output import emit_rows
+    from pipeline.cli.output import emit_rows
 
     console = Console(width=40, force_terminal=False, record=True)
     value = "/srv/notices/" + "x" * 90 + "/end.pdf"
@@ -125,7 +125,7 @@ def test_terminal_table_wraps_instead_of_cutting() -> None:
 
 
 def test_tsv_escapes_keep_every_value() -> None:
-    from pipeline.cli_output import tsv_line
+    from pipeline.cli.output import tsv_line
 
     assert tsv_line(["a\tb", "c\nd", None, 3]) == "a\\tb\tc\\nd\t\t3"
 

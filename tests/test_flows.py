@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from flows import app, build_deployment, describe_deployment
+from flows import app, build_deployment
 from loaders.db import get_engine
 from loaders.export import export_json
 from pipeline.analyze import analyze_file, cache_key, code_fingerprint, load_analysis
+from pipeline.cli.run import describe_deployment
 from pipeline.config import Settings
 from pipeline.discover import discover, modified_since, parse_since, read_list_file
 from pipeline.process import process_file
@@ -157,7 +158,9 @@ def test_progress_without_a_terminal_logs_one_line_per_file() -> None:
 
 def test_a_rerun_with_nothing_to_do_is_recorded_without_starting_a_flow(raw_dir: Path, tmp_path: Path,
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    import flows
+    import dataclasses
+
+    import pipeline.cli.run as cli_run
     import pipeline.run
     from loaders.runs import file_states
     from pipeline.run import run_batch, settled_run
@@ -189,7 +192,7 @@ def test_a_rerun_with_nothing_to_do_is_recorded_without_starting_a_flow(raw_dir:
         raise AssertionError("the flow was started for a folder with nothing to do")
 
     monkeypatch.delenv("PREFECT_API_URL", raising=False)
-    monkeypatch.setattr(flows, "run_ingest", no_flow)
+    monkeypatch.setattr(cli_run, "_flows", dataclasses.replace(cli_run.the_flows(), run_ingest=no_flow))
     (inbox / DOCX).unlink()
     result = CliRunner().invoke(app, ["run", "--raw", str(inbox), "--db", settings.db, "--log-level", "WARNING"])
     assert result.exit_code == 0, result.output
@@ -237,7 +240,7 @@ def test_a_cached_analysis_is_read_once_and_expires(raw_dir: Path, tmp_path: Pat
     from prefect.filesystems import LocalFileSystem
     from prefect.results import ResultStore
 
-    from flows import cached_analysis
+    from pipeline.cache import cached_analysis
 
     store = ResultStore(result_storage=LocalFileSystem(basepath=str(tmp_path / "results")),
                         cache_result_in_memory=False)

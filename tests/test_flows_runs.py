@@ -200,17 +200,17 @@ def test_in_threads_the_loader_and_the_next_analysis_take_turns(raw_dir: Path, t
 
 def test_a_crashed_analysis_fails_its_file_and_the_batch_goes_on(raw_dir: Path, tmp_path: Path,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    import flows
+    import pipeline.cache
 
     inbox = _copy(raw_dir, SMALL, tmp_path / "raw")
-    real = flows.analyze_retrying
+    real = pipeline.cache.analyze_retrying
 
     def crash_on_one(path: str, sha256: str, settings: Settings) -> object:
         if path.endswith(SMALL[1]):
             raise MemoryError("worker ran out of memory")
         return real(path, sha256, settings)
 
-    monkeypatch.setattr(flows, "analyze_retrying", crash_on_one)
+    monkeypatch.setattr(pipeline.cache, "analyze_retrying", crash_on_one)
     summary = run_ingest(_settings(tmp_path, batch_size=3, cache=False), [str(inbox)])
     assert (summary.files, summary.loaded, summary.failed) == (3, 2, 1)
     from loaders.runs import file_states

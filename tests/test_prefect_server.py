@@ -156,17 +156,28 @@ def test_a_silent_server_times_out(own_server: None, monkeypatch: pytest.MonkeyP
 
 
 def _script(setup: str, report: str) -> str:
-    """`qmetl run` as a user runs it, in a fresh interpreter (the server started at flows' import):
-    ``setup`` after the import, then the run; prints its exit code and the ``report`` dict as JSON."""
+    """`qmetl run` as a user runs it, in a fresh interpreter: ``setup`` after the import, then the run;
+    prints its exit code and the ``report`` dict as JSON."""
     return (f"import gc, json, sys, time\nsys.argv = ['qmetl', 'run', *sys.argv[1:]]\nimport flows\n{setup}\n"
             f"try:\n    flows.cli()\nexcept SystemExit as exc:\n    code = exc.code\n"
             f"print(json.dumps({{'code': code, **{report}}}))\n")
 
 
-# The server started early, and Prefect's own server module never imported.
-ENTRY = _script("early = flows.prefect_server._server",
-                "{'early_pid': early and early.process.pid,"
-                " 'prefects_own_server': 'prefect.server.api.server' in sys.modules}")
+# No server at import; the run command starts one as it begins (a run with nothing to do too), and
+# Prefect's own server module is never imported.
+ENTRY = _script("""
+at_import = flows.prefect_server._server
+spawned = []
+real_spawn = flows.prefect_server.spawn
+
+def recording(port):
+    server = real_spawn(port)
+    spawned.append(server.process.pid)
+    return server
+
+flows.prefect_server.spawn = recording""", "{'at_import': at_import is not None, 'early_pid': spawned and spawned[0],"
+                                           " 'spawns': len(spawned),"
+                                           " 'prefects_own_server': 'prefect.server.api.server' in sys.modules}")
 
 
 # The analyses alive (after a full collection) as each file is loaded. Prefect's events worker copies
@@ -233,7 +244,8 @@ def test_qmetl_run_uses_the_server_it_started_early_and_stops_it(raw_dir: Path, 
     args = ("--raw", str(inbox), "--db", f"sqlite:///{tmp_path / 'qm.db'}", "--log-level", "WARNING")
     first = _qmetl_run(*args)
     assert first["code"] == 0 and "1 loaded" in str(first["output"])
-    assert first["early_pid"], "started before the imports"
+    assert first["at_import"] is False, "importing flows starts no server"
+    assert first["early_pid"] and first["spawns"] == 1, "started once, by the run command, and used by the flow"
     assert first["prefects_own_server"] is False, "the flow never fell back to Prefect's own temporary server"
     assert _gone(int(str(first["early_pid"]))), "stopped at exit"
     assert not (tmp_path / "qm.db-wal").exists(), "the store's write-ahead log folded into the file at exit"
@@ -241,7 +253,7 @@ def test_qmetl_run_uses_the_server_it_started_early_and_stops_it(raw_dir: Path, 
 
     again = _qmetl_run(*args)  # nothing to do: no flow, and the early server is stopped unused
     assert again["code"] == 0 and "1 unchanged" in str(again["output"])
-    assert _gone(int(str(again["early_pid"])))
+    assert again["early_pid"] and _gone(int(str(again["early_pid"])))
 
 
 @pytest.mark.slow

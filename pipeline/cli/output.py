@@ -15,7 +15,7 @@ from typing import Any, TextIO
 from rich.console import Console
 from rich.table import Table as RichTable
 
-from pipeline.cli_errors import require_store
+from pipeline.cli.errors import require_store
 from pipeline.config import Settings, load_settings
 
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})

@@ -1,4 +1,4 @@
-"""Analyst commands: `qmetl query`, `qmetl report`, `qmetl browse` (registered by pipeline.cli).
+"""Analyst commands: `qmetl query`, `qmetl report`, `qmetl browse` (registered by pipeline.cli.app).
 
 pandas and matplotlib are imported by the commands that use them, not when the CLI starts: every
 `qmetl run` would otherwise pay about a second for them.
@@ -18,7 +18,8 @@ from rich.table import Table as RichTable
 
 from pipeline.browse import INSTALL_HINT, BrowseError, BrowseSettings, datasette_available, serve, sqlite_path
 from pipeline.browse import write_metadata as write_browse_metadata
-from pipeline.cli_output import emit_rows, is_terminal, store_settings
+from pipeline.cli.options import DbOption
+from pipeline.cli.output import emit_rows, is_terminal, store_settings
 from pipeline.run import prepare_store
 
 if TYPE_CHECKING:
@@ -27,12 +28,11 @@ if TYPE_CHECKING:
 console = Console()
 err = Console(stderr=True)
 
-DbOption = typer.Option(None, "--db", help="SQLAlchemy URL of the store (default from config).")
 
 
 def rich_table(frame: pd.DataFrame, title: str | None = None) -> RichTable:
     """A data frame as a terminal table whose long values wrap instead of being cut."""
-    from pipeline.cli_output import rich_rows
+    from pipeline.cli.output import rich_rows
 
     return rich_rows([str(c) for c in frame.columns], list(frame.itertuples(index=False)), title)
 

@@ -13,7 +13,8 @@ from loaders.organizations import activities_per_organization, unresolved_organi
 from normalizers.orgs.registry import ORGANIZATIONS, append_alias, reload_registry
 from normalizers.orgs.resolve import clean
 from normalizers.orgs.suggest import suggest
-from pipeline.cli_output import store_settings
+from pipeline.cli.options import DbOption
+from pipeline.cli.output import store_settings
 from pipeline.run import prepare_store
 
 orgs_app = typer.Typer(help="Organization registry: unresolved forms and aliases.", no_args_is_help=True)
@@ -22,7 +23,7 @@ console = Console()
 
 @orgs_app.command("unresolved")
 def unresolved(
-    db: str | None = typer.Option(None, "--db", help="SQLAlchemy URL of the store (default from config)."),
+    db: str | None = DbOption,
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
     """Organizer forms the registry did not resolve, with counts and example documents."""
@@ -45,7 +46,7 @@ def unresolved(
 
 @orgs_app.command("counts")
 def counts(
-    db: str | None = typer.Option(None, "--db", help="SQLAlchemy URL of the store (default from config)."),
+    db: str | None = DbOption,
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
     """Activities per canonical organization per year, counted per notice (a notice's PDF, DOCX and scan count once)."""

@@ -1,4 +1,4 @@
-"""`qmetl fetch` (registered by pipeline.cli): download notices and attachments from their sites."""
+"""`qmetl fetch` (registered by pipeline.cli.app): download notices and attachments from their sites."""
 
 from __future__ import annotations
 

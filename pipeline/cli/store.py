@@ -1,8 +1,4 @@
-"""The `qmetl` command line: a thin layer over the pipeline, loaders and normalizers APIs.
-
-Commands that start Prefect flows (run, serve) are registered by flows.py, which owns the
-flows; everything else lives here.
-"""
+"""Store commands: `qmetl export`, `qmetl status`, `qmetl renormalize`, `qmetl db upgrade`."""
 
 from __future__ import annotations
 
@@ -16,58 +12,26 @@ from loaders.db import get_engine
 from loaders.export import add_utf8_bom, export_json, export_jsonl
 from loaders.notices import notice_counts, notices_of_files
 from loaders.runs import file_states
-from pipeline import cli_fetch, cli_store
-from pipeline.cli_analytics import register as register_analytics
-from pipeline.cli_categories import categories_app
-from pipeline.cli_errors import QmetlGroup, check_reachable
-from pipeline.cli_orgs import orgs_app
-from pipeline.cli_output import emit_rows, store_settings
+from pipeline.cli.errors import check_reachable, require_store
+from pipeline.cli.options import DbOption
+from pipeline.cli.output import emit_rows, store_settings
 from pipeline.config import load_settings
+from pipeline.renormalize import renormalize
+from pipeline.report import render_text
 from pipeline.run import prepare_store
 
-app = typer.Typer(
-    name="qmetl",
-    help="ETL for China's Quality Month (质量月) notices: files in, one exact relational store out. "
-         "Exit status: 0 success, 1 the work failed, 2 a usage mistake.",
-    no_args_is_help=True,
-    add_completion=False,
-    cls=QmetlGroup,
-)
-db_app = typer.Typer(help="Store administration (migrations).", no_args_is_help=True)
-app.add_typer(db_app, name="db")
-app.add_typer(orgs_app, name="orgs")
-app.add_typer(categories_app, name="categories")
-cli_store.register(app)
-cli_fetch.register(app)
 console = Console()
-register_analytics(app)  # query, report, browse (pipeline/cli_analytics.py)
-
-DbOption = typer.Option(None, "--db", help="SQLAlchemy URL of the store (default from config).")
 
 
-def version() -> str:
-    from importlib.metadata import PackageNotFoundError
-    from importlib.metadata import version as package_version
-
-    try:
-        return package_version("qmetl")
-    except PackageNotFoundError:  # run from a checkout that is not installed
-        return "unknown (not installed)"
-
-
-def _show_version(value: bool) -> None:
-    if value:
-        typer.echo(f"qmetl {version()}")
-        raise typer.Exit()
+def register(app: typer.Typer) -> None:
+    app.command("export")(export)
+    app.command("status")(status)
+    app.command("renormalize")(renormalize_command)
+    db_app = typer.Typer(help="Store administration (migrations).", no_args_is_help=True)
+    db_app.command("upgrade")(db_upgrade)
+    app.add_typer(db_app, name="db")
 
 
-@app.callback()
-def main(_version: bool = typer.Option(False, "--version", callback=_show_version, is_eager=True,
-                                       help="Print the version and exit.")) -> None:
-    """ETL for China's Quality Month (质量月) notices: files in, one exact relational store out."""
-
-
-@app.command()
 def export(
     db: str | None = DbOption,
     fmt: str = typer.Option("json", "--format",
@@ -109,7 +73,6 @@ def export(
     console.print(f"wrote {len(written)} files to {out}")
 
 
-@app.command()
 def status(
     db: str | None = DbOption,
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
@@ -144,10 +107,23 @@ def failure_text(r: dict[str, str | None]) -> str:
     return f"{text}: {message}" if message and message != reason and message not in reason else text
 
 
-@db_app.command("upgrade")
 def db_upgrade(db: str | None = DbOption) -> None:
     """Create or migrate the store's schema to the latest revision (Alembic)."""
     settings = load_settings(db=db)
     check_reachable(settings.db)
     prepare_store(settings)
     console.print(f"schema of {settings.db} is at head")
+
+
+def renormalize_command(
+    db: str | None = DbOption,
+    everything: bool = typer.Option(False, "--all", help="Redo every document, not only older normalizer versions."),
+    strict: bool = typer.Option(False, "--strict", help="Exit with status 1 when any document failed."),
+) -> None:
+    """Re-run normalization + loading from the stored parse of each document (no file is re-read)."""
+    settings = load_settings(db=db, strict=strict or None)
+    require_store(settings.db)
+    summary = renormalize(settings, everything=everything)
+    typer.echo(render_text(summary))
+    if settings.strict and summary.failed:
+        raise typer.Exit(code=1)

@@ -11,13 +11,13 @@ from rich.table import Table as RichTable
 
 from loaders.category_overrides import all_overrides, low_confidence, record_override, remove_override
 from loaders.db import get_engine
-from pipeline.cli_output import store_settings
+from pipeline.cli.options import DbOption
+from pipeline.cli.output import store_settings
 from pipeline.run import prepare_store
 
 categories_app = typer.Typer(help="Activity categories: review uncertain ones, record corrections.",
                              no_args_is_help=True)
 console = Console()
-DbOption = typer.Option(None, "--db", help="SQLAlchemy URL of the store (default from config).")
 
 
 @categories_app.command("review")
