@@ -50,3 +50,15 @@ def test_the_rule_catches_a_function_level_import(tmp_path: Path) -> None:
     module = tmp_path / "m.py"
     module.write_text("def f():\n    from normalizers.regions import match_prefix\n    return match_prefix\n", "utf-8")
     assert project_imports(module) == [(2, "normalizers")]
+
+
+def test_readers_do_not_import_the_structure_stage() -> None:
+    """Inside extractors: readers build pages; the structure stage reads them, never the other way."""
+    wrong = []
+    for f in sorted((ROOT / "extractors" / "readers").rglob("*.py")):
+        for node in ast.walk(ast.parse(f.read_text("utf-8"), str(f))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module] if isinstance(node, ast.ImportFrom) and node.module else []
+            wrong += [f"{f.relative_to(ROOT)}:{node.lineno} imports {n}" for n in names
+                      if n.startswith("extractors.structure")]
+    assert not wrong, "; ".join(wrong)

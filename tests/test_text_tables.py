@@ -10,7 +10,8 @@ import pytest
 
 from extractors import read_layout
 from extractors.readers.geometry import Char
-from extractors.readers.text_tables import _Band, _Seg, blank_merges, column_bounds, header_cells
+from extractors.readers.text_columns import Seg, column_bounds, header_cells
+from extractors.readers.text_rows import Band, blank_merges
 from extractors.structure.blocks import build_blocks
 from extractors.structure.metadata import extract_meta
 from extractors.structure.tables import table_activities
@@ -44,8 +45,8 @@ def _chars(text: str, x: float, top: float, size: float = 10.0) -> list[Char]:
             for i, ch in enumerate(text)]
 
 
-def _seg(text: str, x: float, top: float) -> _Seg:
-    return _Seg(x, x + 10 * len(text), top, top + 10, text)
+def _seg(text: str, x: float, top: float) -> Seg:
+    return Seg(x, x + 10 * len(text), top, top + 10, text)
 
 
 def test_an_upper_header_cell_over_two_columns_is_their_parent() -> None:
@@ -73,8 +74,8 @@ def test_a_wrapped_header_over_its_own_column_is_not_a_parent() -> None:
     assert [s.text for s in leaves] == ["活动\n类别", "活动项目", "时间\n安排"]
 
 
-def _bands(*tops: float) -> list[_Band]:
-    return [_Band(t, b, False, i == 0) for i, (t, b) in enumerate(zip(tops, tops[1:], strict=False))]
+def _bands(*tops: float) -> list[Band]:
+    return [Band(t, b, False, i == 0) for i, (t, b) in enumerate(zip(tops, tops[1:], strict=False))]
 
 
 def test_blank_cells_join_the_label_above_or_the_label_centred_in_their_merged_cell() -> None:

@@ -29,6 +29,7 @@ from extractors.readers.geometry import (
     dedupe_chars,
     interior_spaces,
 )
+from extractors.readers.headers import blank_continuing, is_continued_mark, is_header_row, leaf_role
 from extractors.readers.pdf_objects import base_font, load_page_objects, quantised
 from extractors.readers.pdfium_objects import PdfiumSource
 from extractors.readers.rulings import (
@@ -39,8 +40,6 @@ from extractors.readers.rulings import (
     vertical_segments,
 )
 from extractors.readers.text_tables import Columns, find_text_tables
-from extractors.structure.columns import blank_continuing, is_header_row, leaf_role
-from extractors.structure.table_rows import is_continued_mark
 from schemas import BBox, Page, Table, TableCell, TextLine
 
 PDF_READER_VERSION = "5"

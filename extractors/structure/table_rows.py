@@ -16,13 +16,12 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from extractors.structure.columns import blank_continuing
+from extractors.readers.headers import CONTINUED_ONLY, blank_continuing
 from rules.markers import SECTION_ORDINAL
 from schemas import BBox, Table, TableCell
 
 SPAN_FIELDS = ("category_raw", "project")
 NOTE = re.compile(r"^\s*(?:注|备注|说明|附注|填表说明)\s*\d*\s*[:：.．、]")
-CONTINUED_ONLY = re.compile(r"[（(]?续(?:表|上表|前表)?[）)]?[:：]?")
 
 
 @dataclass
@@ -198,11 +197,6 @@ def _append_fragment(logical: LogicalTable, frag: _Fragment, prev_open: bool) ->
                   section=logical.section)
         _fill_row(logical, frag, row, cells, texts, top)
         logical.rows.append(row)
-
-
-def is_continued_mark(text: str) -> bool:
-    """A 续表 / （续） line."""
-    return bool(CONTINUED_ONLY.fullmatch(_norm(text)))
 
 
 def is_banner(cells: list[TableCell | None]) -> bool:

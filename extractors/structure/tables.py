@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from extractors.readers.headers import CONTINUED
 from extractors.structure.blocks import Block, BlockItem
 from extractors.structure.columns import assign_fields, extra_key, is_header_row
 from extractors.structure.table_cells import join_bodies, unwrap
@@ -22,7 +23,6 @@ from schemas import Activity, Span, Table, TableCell
 TABLES_VERSION = "3"
 SEQ = re.compile(r"[（(]?(\d{1,4})[)）.．、]?")  # 序号 as printed: 3, 3., （3）
 ATTACHMENT = re.compile(r"^\s*附\s*件\s*\d*")
-CONTINUED = re.compile(r"[（(]?\s*续(?:表|上表|前表)?\s*[）)]?\s*[:：]?")
 
 
 @dataclass(frozen=True)
