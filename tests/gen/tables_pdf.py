@@ -19,6 +19,16 @@ FONTS = ("STSong-Light", "WQY")
 WQY = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
 MARGIN = 54.0
 PAD = 3.0
+# chars a font's cmap cannot encode, drawn through the code it maps to the same glyph: STSong-Light's
+# UCS-2 cmap has no U+00B7, its GB interpunct (A1A4) is reached through U+30FB and its ToUnicode gives
+# U+00B7 back — drawn as written, "5·20" would print as "520" while the truth says 5·20
+FONT_CODES: dict[str, dict[str, str]] = {"STSong-Light": {"\u00b7": "\u30fb"}}
+
+
+def encodable(text: str, font: str) -> str:
+    """``text`` as the font can draw it (see ``FONT_CODES``)."""
+    codes = FONT_CODES.get(font, {})
+    return "".join(codes.get(ch, ch) for ch in text) if codes else text
 
 
 @dataclass
@@ -53,7 +63,7 @@ def wrap(text: str, width: float, font: str, size: float) -> list[str]:
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
     out: list[str] = []
-    for para in (text or "").split("\n"):
+    for para in encodable(text or "", font).split("\n"):
         line = ""
         for ch in para:
             if line and stringWidth(line + ch, font, size) > width:
@@ -91,6 +101,7 @@ class _Renderer:
     def text(self, s: str, y: float, size: float, align: str = "left", x: float | None = None) -> None:
         self.cv.setFont(self.font, size)
         yy = self.h - y - size
+        s = encodable(s, self.font)
         if align == "center":
             self.cv.drawCentredString(self.w / 2, yy, s)
         elif align == "right":
