@@ -93,6 +93,11 @@ class TableCell(BaseModel):
         default=False,
         description="the source says this cell continues a merge begun above (DOCX vMerge continue)",
     )
+    runs_on: bool = Field(
+        default=False,
+        description="its last line fills the cell to its edge mid-name or mid-sentence: the text runs on "
+                    "(at a page break, in the same column of the next page's first row)",
+    )
 
 
 class Table(BaseModel):

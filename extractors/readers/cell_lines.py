@@ -23,6 +23,7 @@ MAX_PAD = 10.0  # points: the widest inner padding of a cell (reportlab 6, Libre
 SLACK = 0.5  # × font size: justification and rounding
 PREFIX = 2  # chars: a next line starting with the cell's first this many chars starts a new name
 NO_START = "、，。；：？！）》」』”’%％·…—"  # marks a line may not start with (kinsoku)
+CLOSING = "。；！？：）》」』”’"  # a line ending so ends its sentence or clause, whatever room is left
 
 Joiner = Callable[[list[Char]], str]
 
@@ -84,7 +85,29 @@ def ends_name(before: str, after: str, first: str) -> bool:
     return not any(joined.startswith(e, start) for e in ends for start in range(max(cut - len(e) + 1, 0), cut))
 
 
+def runs_on(lines: list[list[Char]], edge: float, join: Joiner) -> bool:
+    """The cell's last line is filled to the edge (no room for one more glyph of its size) and ends
+    neither a sentence nor a whole name: its text goes on below — in a row cut by a page break, at
+    the top of the next page (…质量专 / 项行动, 长沙市质量技术监督 / 局)."""
+    texts = [join(ln) for ln in lines]
+    if not lines or not texts[-1]:
+        return False
+    glyphs = [c for c in lines[-1] if not c.text.isspace()]
+    # room for two glyphs: the next one may have moved down with the closing mark after it (局、)
+    room = 2 * _width(glyphs[-1]) + SLACK * max(glyphs[-1].size or (glyphs[-1].bottom - glyphs[-1].top), 1.0)
+    if edge - _right(lines[-1]) >= room or texts[-1][-1] in CLOSING:
+        return False
+    before = "".join(texts) if len(texts) > 1 else texts[-1]
+    return not ends_name(before, "", "")
+
+
 def cell_texts(cells: Sequence[tuple[object, float, list[list[Char]]]], join: Joiner) -> list[str]:
     """Texts of cells given as (column key, box right edge, lines), joined as the module says."""
     pads = column_pads(cells)
     return [join_lines(lines, right - pads.get(key, MAX_PAD), join) for key, right, lines in cells]
+
+
+def cells_run_on(cells: Sequence[tuple[object, float, list[list[Char]]]], join: Joiner) -> list[bool]:
+    """Per cell given as in ``cell_texts``: whether its text runs on below (``runs_on``)."""
+    pads = column_pads(cells)
+    return [runs_on(lines, right - pads.get(key, MAX_PAD), join) for key, right, lines in cells]

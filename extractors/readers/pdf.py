@@ -20,7 +20,7 @@ from pdfminer.pdfparser import PDFSyntaxError
 from pdfplumber.utils.exceptions import PdfminerException
 
 from extractors.errors import BadInputError, EncryptedError, TooLargeError
-from extractors.readers.cell_lines import cell_texts
+from extractors.readers.cell_lines import cell_texts, cells_run_on
 from extractors.readers.geometry import (
     Char,
     bbox_of,
@@ -214,10 +214,11 @@ def _build_table(found: Any, chars: list[Char], page: int,
         inside = _chars_in(index, _overhang(b, c0 == 0, c1 == len(xs) - 1), taken)
         taken.update(inside)
         placed.append(((r0, r1, c0, c1), b, chars_to_lines([chars[i] for i in inside])))
-    texts = cell_texts([((c0, c1), b[2], lines) for (_r0, _r1, c0, c1), b, lines in placed], _join_chars)
+    keyed = [((c0, c1), b[2], lines) for (_r0, _r1, c0, c1), b, lines in placed]
+    texts, run_on = cell_texts(keyed, _join_chars), cells_run_on(keyed, _join_chars)
     cells = [TableCell(row=r0, col=c0, row_span=r1 - r0, col_span=c1 - c0, text=text, page=page,
-                       bbox=BBox(x0=b[0], top=b[1], x1=b[2], bottom=b[3]))
-             for ((r0, r1, c0, c1), b, _lines), text in zip(placed, texts, strict=True)]
+                       bbox=BBox(x0=b[0], top=b[1], x1=b[2], bottom=b[3]), runs_on=on)
+             for ((r0, r1, c0, c1), b, _lines), text, on in zip(placed, texts, run_on, strict=True)]
     cells.sort(key=lambda c: (c.row, c.col))
     x0, top, x1, bottom = bbox
     top = min([top] + [b[1] for b in top_band])

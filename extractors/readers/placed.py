@@ -6,7 +6,7 @@ lines joined with '\\n'), the rest become ``TextLine(kind="line")`` in reading o
 
 from __future__ import annotations
 
-from extractors.readers.cell_lines import cell_texts
+from extractors.readers.cell_lines import cell_texts, cells_run_on
 from extractors.readers.geometry import Char, bbox_of, chars_to_lines
 from extractors.readers.grid import Grid
 from schemas import BBox, Table, TableCell, TextLine
@@ -60,11 +60,12 @@ def fill_grid(grid: Grid, chars: list[Char], page: int, soft_wraps: bool = False
         taken.update(inside)
         found.append(((g.col, g.col_span), g.bbox.x1, chars_to_lines([chars[i] for i in inside])))
     if soft_wraps:
-        texts = cell_texts(found, join_chars)
+        texts, run_on = cell_texts(found, join_chars), cells_run_on(found, join_chars)
     else:
         texts = ["\n".join(join_chars(ln) for ln in lines) for _k, _r, lines in found]
+        run_on = [False] * len(texts)
     cells = [TableCell(row=g.row, col=g.col, row_span=g.row_span, col_span=g.col_span, text=text, page=page,
-                       bbox=g.bbox) for g, text in zip(grid.cells, texts, strict=True)]
+                       bbox=g.bbox, runs_on=on) for g, text, on in zip(grid.cells, texts, run_on, strict=True)]
     table = Table(page=page, bbox=grid.bbox, n_rows=len(grid.ys) - 1, n_cols=len(grid.xs) - 1,
                   cells=cells, col_edges=grid.xs, has_bottom_border=True)
     return table, taken

@@ -32,6 +32,7 @@ class Row:
     bbox: BBox | None = None
     merged: set[int] = field(default_factory=set)  # columns whose cell spans several rows here
     section: str | None = None  # label of the section row (one cell across the table) above
+    runs_on: set[int] = field(default_factory=set)  # columns whose cell ends here with text running on below
 
 
 @dataclass
@@ -189,12 +190,12 @@ def _append_fragment(logical: LogicalTable, frag: _Fragment, prev_open: bool) ->
             continue
         top = frag.continuation and first and bool(logical.rows)
         first = False
-        if top and _is_split_row(logical, logical.rows[-1], texts, prev_open):
+        if top and _is_split_row(logical, logical.rows[-1], cells, texts, r, prev_open):
             _join_split_row(logical, frag, cells, texts, r)
             continue
         row = Row(values=[""] * len(cells), span_ids=[None] * len(cells), pages=[frag.table.page],
                   bbox=_row_bbox(cells), merged={c for c, cell in enumerate(cells) if cell and cell.row_span > 1},
-                  section=logical.section)
+                  section=logical.section, runs_on=_running_on(cells, r))
         _fill_row(logical, frag, row, cells, texts, top)
         logical.rows.append(row)
 
@@ -309,16 +310,33 @@ def _same_span_text(logical: LogicalTable, frag: _Fragment, col: int, sid: int, 
     return False
 
 
-def _is_split_row(logical: LogicalTable, prev: Row, texts: list[str], prev_open: bool) -> bool:
+def _running_on(cells: list[TableCell | None], r: int) -> set[int]:
+    """Columns whose cell ends on row ``r`` with its text running on below (``TableCell.runs_on``)."""
+    return {c for c, cell in enumerate(cells)
+            if cell is not None and cell.runs_on and c == cell.col and cell.row + cell.row_span - 1 == r}
+
+
+def _below(cell: TableCell | None, r: int) -> bool:
+    """A cell merged from row ``r`` down over the rows below: it belongs to them, not to a row cut above."""
+    return cell is not None and cell.row == r and cell.row_span > 1
+
+
+def _is_split_row(logical: LogicalTable, prev: Row, cells: list[TableCell | None], texts: list[str], r: int,
+                  prev_open: bool) -> bool:
     """The top row of a continuation is the rest of the row above: no 序号 but text in other columns
     (unless the 序号 above is itself merged over several rows: then a blank 序号 is that merge going on);
-    without a 序号 column, a row left open by the page break, or one with no content (an activity has one)."""
+    without a 序号 column, a row left open by the page break, one with no content (an activity has one),
+    or one whose every cell of text goes on a cell of the row above that ran on (its last line filled
+    to the cell's edge mid-word: geometry; a 序号 there too, when the number itself ran on)."""
     seq = logical.seq_col()
     if seq is not None and seq in prev.merged:
         return False
     body = [c for c in range(len(texts)) if c != seq and not logical.is_span_col(c) and _norm(texts[c])]
     if not body:
         return False
+    own = [c for c in body if not _below(cells[c], r)]
+    if own and all(c in prev.runs_on for c in own) and (seq is None or seq in prev.runs_on or not _norm(texts[seq])):
+        return True
     if seq is not None:
         return not _norm(texts[seq])
     content = logical.fields.index("content") if "content" in logical.fields else None
@@ -330,13 +348,15 @@ def _join_split_row(logical: LogicalTable, frag: _Fragment, cells: list[TableCel
     prev = logical.rows[-1]
     for c, cell in enumerate(cells):
         sid = logical.resolve(prev.span_ids[c])
+        sep = "" if c in prev.runs_on else "\n"  # a line that ran on to the cell's edge is a wrap
         if sid is not None:
             if _norm(texts[c]) and _norm(texts[c]) not in _norm(logical.spans[sid]):
-                logical.spans[sid] += "\n" + texts[c]
+                logical.spans[sid] += sep + texts[c]
             if cell is not None:
                 frag.phys[(cell.row, cell.col)] = sid
-        elif _norm(texts[c]):
-            prev.values[c] = (prev.values[c] + "\n" + texts[c]).strip()
+        elif _norm(texts[c]) and not _below(cell, r):
+            prev.values[c] = (prev.values[c] + sep + texts[c]).strip()
+    prev.runs_on = _running_on(cells, r)
     if frag.table.page not in prev.pages:
         prev.pages.append(frag.table.page)
 
