@@ -21,6 +21,7 @@ from rules.markers import SECTION_ORDINAL
 from schemas import BBox, Table, TableCell
 
 SPAN_FIELDS = ("category_raw", "project")
+SEQ = re.compile(r"[（(]?(\d{1,4})[)）.．、]?")  # 序号 as printed: 3, 3., （3）
 NOTE = re.compile(r"^\s*(?:注|备注|说明|附注|填表说明)\s*\d*\s*[:：.．、]")
 
 
@@ -335,12 +336,19 @@ def _is_split_row(logical: LogicalTable, prev: Row, cells: list[TableCell | None
     if not body:
         return False
     own = [c for c in body if not _below(cells[c], r)]
-    if own and all(c in prev.runs_on for c in own) and (seq is None or seq in prev.runs_on or not _norm(texts[seq])):
+    if own and all(c in prev.runs_on for c in own) and (seq is None or not _norm(texts[seq])
+                                                        or (seq in prev.runs_on and not _next_number(prev, seq, texts[seq]))):
         return True
     if seq is not None:
         return not _norm(texts[seq])
     content = logical.fields.index("content") if "content" in logical.fields else None
     return prev_open or (content is not None and not _norm(texts[content]))
+
+
+def _next_number(prev: Row, seq: int, text: str) -> bool:
+    """The 序号 printed is the one after the row above's: a new row, whatever ran on."""
+    a, b = SEQ.fullmatch(_norm(prev.values[seq])), SEQ.fullmatch(_norm(text))
+    return a is not None and b is not None and int(b.group(1)) == int(a.group(1)) + 1
 
 
 def _join_split_row(logical: LogicalTable, frag: _Fragment, cells: list[TableCell | None],

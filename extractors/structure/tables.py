@@ -16,12 +16,18 @@ from extractors.readers.headers import CONTINUED
 from extractors.structure.blocks import Block, BlockItem
 from extractors.structure.columns import assign_fields, extra_key, is_header_row
 from extractors.structure.table_cells import join_bodies, unwrap
-from extractors.structure.table_rows import LogicalTable, Row, is_banner, stitch_rows, strip_header_prefix
+from extractors.structure.table_rows import (
+    SEQ,
+    LogicalTable,
+    Row,
+    is_banner,
+    stitch_rows,
+    strip_header_prefix,
+)
 from rules.markers import MARKER_START
 from schemas import Activity, Span, Table, TableCell
 
 TABLES_VERSION = "3"
-SEQ = re.compile(r"[（(]?(\d{1,4})[)）.．、]?")  # 序号 as printed: 3, 3., （3）
 ATTACHMENT = re.compile(r"^\s*附\s*件\s*\d*")
 
 
