@@ -19,11 +19,14 @@ from typing import Any
 from extractors.errors import NoTextError
 from extractors.readers.geometry import Char
 from extractors.readers.grid import Grid, Segment, find_grids
+from extractors.readers.headers import blank_continuing, is_continued_mark, is_header_row, leaf_role
 from extractors.readers.placed import place_items
+from extractors.readers.rulings import Rule
 from extractors.readers.scan_text import clean_lines, normalise_sizes, ocr_chars
-from schemas import Page, TextLine
+from extractors.readers.text_tables import find_text_tables
+from schemas import Page, Table, TextLine
 
-OCR_READER_VERSION = "2"
+OCR_READER_VERSION = "3"
 # One OCR at a time: the engine already uses every core, and PDFium (pypdfium2) must never be
 # called from two threads at once. Every pypdfium2 use in the readers holds this lock.
 PDFIUM_LOCK = threading.RLock()
@@ -121,7 +124,8 @@ def ocr_page(page: Any, number: int, settings: OcrSettings) -> Page:
     result, _ = _engine()(clean, use_cls=False, return_word_box=True, unclip_ratio=settings.det_unclip_ratio,
                           box_thresh=0.5, text_score=settings.min_score)
     chars = [_char_to_points(c, scale) for c in ocr_chars(result or [], settings.min_score)]
-    items = place_items(chars, grids, number)
+    rules = [Rule(s.x0 * scale, s.x1 * scale, s.y0 * scale) for s in segments if s.y0 == s.y1]
+    items = place_items(chars, grids, number, lambda free: _text_tables(free, rules, number, height))
     lines = [item for item in items if isinstance(item, TextLine)]
     for line, text in zip(lines, clean_lines([ln.text for ln in lines]), strict=True):
         line.text = text
@@ -130,6 +134,14 @@ def ocr_page(page: Any, number: int, settings: OcrSettings) -> Page:
             for cell in item.cells:
                 cell.text = "\n".join(clean_lines(cell.text.split("\n")))
     return Page(number=number, width=width, height=height, items=items, ocr=True)
+
+
+def _text_tables(chars: list[Char], rules: list[Rule], number: int, height: float) -> list[tuple[Table, set[int]]]:
+    """Tables without a full grid (few or no vertical rulings), from the alignment of the
+    recognised chars, as the text-PDF reader reads them."""
+    found = find_text_tables(chars, rules, number, is_header_row, leaf_role, None, height,
+                             blank_continuing, is_continued_mark)
+    return [(t.table, t.taken) for t in found]
 
 
 def page_image(page: Any, settings: OcrSettings) -> Any:

@@ -6,6 +6,8 @@ lines joined with '\\n'), the rest become ``TextLine(kind="line")`` in reading o
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from extractors.readers.cell_lines import cell_texts, cells_run_on
 from extractors.readers.geometry import Char, bbox_of, chars_to_lines
 from extractors.readers.grid import Grid
@@ -71,8 +73,13 @@ def fill_grid(grid: Grid, chars: list[Char], page: int, soft_wraps: bool = False
     return table, taken
 
 
-def place_items(chars: list[Char], grids: list[Grid], page: int) -> list[TextLine | Table]:
-    """Tables from the grids, lines from the remaining chars, sorted top-to-bottom."""
+TextTables = Callable[[list[Char]], list[tuple[Table, set[int]]]]
+
+
+def place_items(chars: list[Char], grids: list[Grid], page: int,
+                text_tables: TextTables | None = None) -> list[TextLine | Table]:
+    """Tables from the grids, then (``text_tables``) tables read from the alignment of the chars left,
+    lines from the remaining chars, sorted top-to-bottom."""
     items: list[TextLine | Table] = []
     used: set[int] = set()
     for grid in grids:
@@ -80,6 +87,12 @@ def place_items(chars: list[Char], grids: list[Grid], page: int) -> list[TextLin
         items.append(table)
         used |= taken
     free = [c for i, c in enumerate(chars) if i not in used]
+    if text_tables is not None:
+        in_tables: set[int] = set()
+        for table, taken in text_tables(free):
+            items.append(table)
+            in_tables |= taken
+        free = [c for i, c in enumerate(free) if i not in in_tables]
     items.extend(line_item(ln, page) for ln in chars_to_lines(free) if not all(c.text.isspace() for c in ln))
     items.sort(key=lambda it: (it.bbox.top, it.bbox.x0) if it.bbox else (0.0, 0.0))
     return items
