@@ -48,6 +48,8 @@ MARKER_START = re.compile(
 TEXT_MARKER = re.compile(rf"^\s*(?:{_CN}+{_DOT}|{_OPEN}[{CN_ORDINAL}\d]+{_CLOSE}|\d{{1,3}}{_DOT}(?!\d)|附件)")
 # the ordinal opening a table's section label (一、 （一） 1.): removed to name the section
 SECTION_ORDINAL = re.compile(rf"^\s*(?:[{CN_TENS}]+\s*{_DOT}|{_OPEN}\s*[{CN_TENS}\d]+\s*{_CLOSE}|\d{{1,2}}\s*{_DOT})")
+# the Chinese ordinal opening a group label inside a table (一、 （一） 第一部分), then its text
+GROUP_ORDINAL = re.compile(rf"^\s*(?:{_CN}+\s*{_DOT}|{_OPEN}\s*{_CN}+\s*{_CLOSE}|第{_CN}+(?:部分|类))\s*\S")
 # the numbering opening a category label (第一部分, （一）, 1、), brackets and stop optional
 LABEL_NUMBERING = re.compile(rf"^\s*(第{_CN}+(部分|[章节条项])?|{_OPEN}?[{CN_TENS}\d]+{_CLOSE}?{_DOT}?)\s*")
 

@@ -10,12 +10,25 @@ from dataclasses import dataclass
 
 from extractors.readers.geometry import Char, chars_to_lines
 from extractors.readers.grid import Segment, find_grids
-from extractors.readers.placed import fill_grid
+from extractors.readers.placed import fill_grid, join_chars
 from extractors.readers.rulings import Rule
-from extractors.readers.text_columns import Seg, centre_x, column_of, crosses, line_bottom, line_top, overlap
+from extractors.readers.text_columns import (
+    CELL_GAP,
+    Seg,
+    centre_x,
+    column_of,
+    crosses,
+    line_bottom,
+    line_top,
+    overlap,
+    split_segments,
+)
+from rules.markers import GROUP_ORDINAL
 from schemas import Table
 
 BLOCK_PITCH = 1.25  # × line pitch: lines of one column closer than this (top to top) are one cell
+RULE_SLACK = 0.2  # × font size: a glyph's box may reach this far above the rule over its row
+GROUP_CHARS = 30  # a group label (一、宣传教育活动) is at most this long
 
 
 # ---------------------------------------------------------------- rows
@@ -43,6 +56,20 @@ def _blocks(lines: list[list[Char]], pitch: float) -> list[tuple[float, float]]:
     return out
 
 
+def _group_line(line: list[Char], data: list[list[Char]], xs: list[float], anchor: int) -> bool:
+    """A group label that fits in the anchor column (一、宣传教育活动 in a wide 活动名称 column): one
+    run of glyphs opened by a Chinese ordinal, alone at its height (no other column holds text
+    beside it), so it is a row across the table though it crosses no column boundary."""
+    segs = split_segments(line, CELL_GAP)
+    if len(segs) != 1 or {column_of(xs, centre_x(c)) for c in line} != {anchor}:
+        return False
+    text = join_chars(segs[0])
+    if len(text) > GROUP_CHARS or not GROUP_ORDINAL.match(text):
+        return False
+    t, b = line_top(line), line_bottom(line)
+    return not any(o is not line and min(b, line_bottom(o)) - max(t, line_top(o)) > 0 for o in data)
+
+
 @dataclass(frozen=True)
 class Band:
     top: float
@@ -54,7 +81,7 @@ class Band:
 def row_bands(data: list[list[Char]], xs: list[float], anchor: int, rules: list[Rule], top: float,
                bottom: float, size: float) -> tuple[list[Band], dict[int, list[tuple[float, float]]]]:
     """The data rows between ``top`` and ``bottom`` and each column's text blocks."""
-    across = [ln for ln in data if crosses(ln, xs)]
+    across = [ln for ln in data if crosses(ln, xs) or _group_line(ln, data, xs, anchor)]
     cells = [c for ln in data if not any(ln is a for a in across) for c in ln]
     per_col: dict[int, list[Char]] = {}
     for c in cells:
@@ -68,13 +95,13 @@ def row_bands(data: list[list[Char]], xs: list[float], anchor: int, rules: list[
     cuts: list[tuple[float, bool, bool]] = []  # (y, across below, ruled)
     for j, (s, is_across) in enumerate(starts):
         prev = starts[j - 1][0] if j else top
-        ruled = [y for y in crossing if prev < y < s]
+        ruled = [y for y in crossing if prev + RULE_SLACK * size < y < s + RULE_SLACK * size]
         y = ruled[-1] if ruled else s - 0.25 * size
         if j == 0 and not ruled and not any(line_top(ln) < s - 0.5 * size for ln in data):
             y = top  # else the text above the first row start is the rest of a row cut by the page break
         cuts.append((y, is_across, bool(ruled)))
     for y in crossing:  # a rule with no anchor text under it (a row whose anchor cell is empty)
-        if not any(abs(y - c[0]) < 1 for c in cuts):
+        if not any(abs(y - c[0]) < 2 * RULE_SLACK * size for c in cuts):  # nor the second line of a double rule
             cuts.append((y, False, True))
     cuts.sort()
     if not cuts or cuts[0][0] > top + 1:

@@ -6,8 +6,8 @@ Chars no ruled table took, plus the page's horizontal rules →
 - columns are the header's cells (an upper cell over two lower ones is a parent); each boundary
   lies where the fewest data chars cover the x between two header centres (the white river);
 - rows start at the text blocks of the anchor column (序号, else the content) and at lines whose
-  text runs across a column boundary (a group label across the table); a rule crossing the anchor
-  column is a row boundary, and where a rule is missing over a column that column's cell spans;
+  text runs across a column boundary (a group label across the table), or a lone 一、… label in the
+  anchor column; a rule crossing the anchor column (or just under its glyphs' tops) is a row boundary, and where a rule is missing over a column that column's cell spans;
   without rules, a text block straddling a row boundary is a merged cell;
 - all of it becomes ruling segments (real rules plus virtual ones), read by the same grid and
   cell filling as drawn tables (``grid.find_grids``, ``placed.fill_grid``).

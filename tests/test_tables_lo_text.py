@@ -1,0 +1,68 @@
+"""Tables with few or no rulings as LibreOffice prints a generated notice's DOCX (tests/gen/tables_*):
+the PDF must give the truth's rows. Files come from the rendered cache of the dev split when it is
+there (``python -m tests.gen.tables_build --build-only``), else the few notices needed are rendered
+here in one LibreOffice call."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from extractors import parse_notice, read_layout
+from tests.gen.tables_build import cache_dir, libreoffice_pdf
+from tests.gen.tables_docx import render_docx
+from tests.gen.tables_spec import DEV_SEEDS, Notice, make_notice, truth
+
+pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice missing")
+
+NOTICES = {s: make_notice(s) for s in DEV_SEEDS}
+# group rows (一、宣传教育活动) in a table without 序号: the label fits in the first column
+GROUPED = [s for s, n in NOTICES.items() if n.traits.group_rows and n.traits.rules != "full"
+           and n.columns[0].role != "seq"]
+# horizontal rules only, LibreOffice's glyph boxes reaching just above the rule over their row
+HRULES = [s for s, n in NOTICES.items() if n.traits.rules == "hrules"][:6]
+
+
+@pytest.fixture(scope="module")
+def lo_pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[int, Path]:
+    seeds = sorted({*GROUPED, *HRULES})
+    cached = cache_dir() / "dev"
+    if (cached / "DONE").exists():
+        return {s: cached / "lo_pdf" / f"{NOTICES[s].name}.pdf" for s in seeds}
+    tmp = tmp_path_factory.mktemp("lo")
+    docs = [render_docx(NOTICES[s], tmp / f"{NOTICES[s].name}.docx") for s in seeds]
+    libreoffice_pdf(docs, tmp)
+    return {s: tmp / f"{NOTICES[s].name}.pdf" for s in seeds}
+
+
+def _sq(text: str | None) -> str:
+    return re.sub(r"\s+", "", text or "")
+
+
+def _read(path: Path, notice: Notice) -> tuple[list[list[str]], list[list[str]]]:
+    layout = read_layout(path)
+    assert layout.value is not None, f"{path.name}: {layout.error}"
+    got = parse_notice(layout.value).value
+    assert got is not None
+    gold = truth(notice)["activities"]
+    return ([[_sq(a.content), _sq(a.category_raw)] for a in got.activities],
+            [[_sq(g["content"]), _sq(g["category_raw"])] for g in gold])
+
+
+def test_the_set_has_the_layouts_these_tests_need() -> None:
+    assert GROUPED and len(HRULES) >= 4
+
+
+@pytest.mark.parametrize("seed", GROUPED)
+def test_group_rows_inside_the_first_column_label_the_rows_below(lo_pdfs: dict[int, Path], seed: int) -> None:
+    got, gold = _read(lo_pdfs[seed], NOTICES[seed])
+    assert got == gold  # no 一、… row as an activity, and each row keeps its group as category
+
+
+@pytest.mark.parametrize("seed", HRULES)
+def test_rules_only_tables_give_every_row_once(lo_pdfs: dict[int, Path], seed: int) -> None:
+    got, gold = _read(lo_pdfs[seed], NOTICES[seed])
+    assert [g[0] for g in got] == [g[0] for g in gold]  # no empty row from a rule taken for the next row's
