@@ -156,7 +156,7 @@ def measure(corpus: Path, repeat: int) -> dict[str, object]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--corpus", type=Path, default=ROOT / "data" / "raw")
+    ap.add_argument("--corpus", type=Path, default=ROOT / "tests" / "data" / "corpus" / "raw")
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
     print(json.dumps(measure(args.corpus, args.repeat), indent=1))

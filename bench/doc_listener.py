@@ -139,7 +139,7 @@ def measure(corpus: Path, count: int = 20, repeat: int = 3) -> dict[str, object]
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--corpus", type=Path, default=ROOT / "data" / "raw")
+    ap.add_argument("--corpus", type=Path, default=ROOT / "tests" / "data" / "corpus" / "raw")
     ap.add_argument("--count", type=int, default=20)
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()

@@ -161,7 +161,7 @@ def main() -> None:
     ap.add_argument("--count", type=int, default=100)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--pdf-every", type=int, default=4)
-    ap.add_argument("--corpus", type=Path, default=Path(__file__).resolve().parents[1] / "data" / "raw")
+    ap.add_argument("--corpus", type=Path, default=Path(__file__).resolve().parents[1] / "tests" / "data" / "corpus" / "raw")
     args = ap.parse_args()
     paths = generate(args.corpus, args.out, args.count, args.seed, args.pdf_every)
     print(f"{len(paths)} notices in {args.out}")

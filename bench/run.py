@@ -212,7 +212,7 @@ def markdown(results: dict[str, object]) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--corpus", type=Path, default=ROOT / "data" / "raw")
+    ap.add_argument("--corpus", type=Path, default=ROOT / "tests" / "data" / "corpus" / "raw")
     ap.add_argument("--sizes", default="100,1000,5000")
     ap.add_argument("--workers", default="1,2")
     ap.add_argument("--overhead-docs", type=int, default=1000)
