@@ -47,8 +47,10 @@ def test_readme_main_job_scores_the_sample_exactly(tmp_path: Path) -> None:
     assert store.is_file()
     subprocess.run([*CLI, "export", "--db", f"sqlite:///{store}", "--format", "json", "--out", str(tmp_path / "ex")],
                    cwd=tmp_path, env=env, check=True, capture_output=True, timeout=120)
-    score = subprocess.run([sys.executable, str(score_script()), str(tmp_path / "ex"), str(DATA / "truth"),
-                            "--raw", str(DATA / "raw")], capture_output=True, text=True, check=True)
+    exported = sorted(p.name for p in (tmp_path / "ex").glob("*.json"))
+    assert exported == sorted(f"{p.name}.json" for p in (DATA / "raw").iterdir()), "one export per sample file"
+    score = subprocess.run([sys.executable, str(score_script()), str(tmp_path / "ex"), str(DATA / "truth")],
+                           capture_output=True, text=True, check=True)
     assert score.stdout.strip().splitlines()[-1] == (
         "SCORE activities_f1=1.000 organizers_f1=1.000 lead_f1=1.000 category_acc=1.000 outline_f1=1.000 "
         "meta_acc=1.000"), score.stdout
