@@ -12,8 +12,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from schemas.layout import BBox
+from schemas.provenance import RowProvenance, TableReading
 
-NOTICE_SCHEMA_VERSION = "1"
+NOTICE_SCHEMA_VERSION = "2"  # 2: row provenance and table readings
 
 Level = Literal["national", "provincial", "municipal", "district", "industry"]
 Role = Literal["lead", "co"]
@@ -93,6 +94,7 @@ class Activity(BaseModel):
     outline_path: str | None = Field(default=None, description="outline item the activity comes from")
     extra: dict[str, str] = Field(default_factory=dict, description="table columns with no activity field")
     span: Span = Field(default_factory=Span)
+    provenance: RowProvenance | None = Field(default=None, description="table, rows and columns it was read from")
 
     @property
     def organizers(self) -> list[str]:
@@ -109,6 +111,7 @@ class Notice(BaseModel):
     outline: list[OutlineItem] = Field(default_factory=list)
     activities: list[Activity] = Field(default_factory=list)
     embedded: list[Notice] = Field(default_factory=list, description="notices carried inside this one")
+    tables: list[TableReading] = Field(default_factory=list, description="how each table was read")
     span: Span = Field(default_factory=Span)
 
     def to_export(self) -> dict[str, Any]:

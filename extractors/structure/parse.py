@@ -17,6 +17,7 @@ from extractors.structure.redhead import red_head
 from extractors.structure.segments import attachment_entries, slogan_regions, split_embedded
 from extractors.structure.tables import table_activities
 from schemas import LayoutDocument, Notice, Span, StageError, StageResult
+from schemas.provenance import TableReading
 
 STRUCTURE_VERSION = "6"
 _TOPIC = re.compile(r"质量|品牌|标准|计量|检验|认证|监管|监督")
@@ -81,8 +82,9 @@ def parse_segment(items: list[BlockItem]) -> Notice:
         skip.update(region)
     outline = build_outline(paragraphs, skip)
     meta = extract_meta(paragraphs, outline, red_head(items, ORG_TOKEN))
-    activities = table_activities(items)
+    tables: list[TableReading] = []
+    activities = table_activities(items, readings=tables)
     if not activities:
         activities = list_activities(outline)
     pages = sorted({p for b in paragraphs for p in b.pages})
-    return Notice(meta=meta, outline=outline, activities=activities, span=Span(pages=pages))
+    return Notice(meta=meta, outline=outline, activities=activities, span=Span(pages=pages), tables=tables)

@@ -17,8 +17,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from extractors.readers.headers import CONTINUED_ONLY, blank_continuing
+from extractors.structure import table_trace as trace
+from extractors.structure.table_trace import Trace
 from rules.markers import SECTION_ORDINAL
 from schemas import BBox, Table, TableCell
+from schemas.provenance import RowRef
 
 SPAN_FIELDS = ("category_raw", "project")
 SEQ = re.compile(r"[（(]?(\d{1,4})[)）.．、]?")  # 序号 as printed: 3, 3., （3）
@@ -34,6 +37,8 @@ class Row:
     merged: set[int] = field(default_factory=set)  # columns whose cell spans several rows here
     section: str | None = None  # label of the section row (one cell across the table) above
     runs_on: set[int] = field(default_factory=set)  # columns whose cell ends here with text running on below
+    origin: list[RowRef] = field(default_factory=list)  # the physical rows read into it (provenance)
+    printed: list[str] = field(default_factory=list)  # its cells' texts as printed on its first physical row
 
 
 @dataclass
@@ -45,6 +50,7 @@ class LogicalTable:
     alias: dict[int, int] = field(default_factory=dict)  # a settled pending span → the span it joined
     pending: dict[int, tuple[int, int | None]] = field(default_factory=dict)  # col → (span, fallback)
     section: str | None = None
+    trace: Trace = field(default_factory=Trace)  # how it was read (recording only)
 
     def resolve(self, sid: int | None) -> int | None:
         while sid is not None and sid in self.alias:
@@ -84,6 +90,7 @@ class _Fragment:
     skip: int
     continuation: bool
     typical: dict[int, int]
+    index: int = 0
     overrides: dict[tuple[int, int], str] = field(default_factory=dict)
     phys: dict[tuple[int, int], int] = field(default_factory=dict)
     seen_text: set[int] = field(default_factory=set)  # columns with a non-blank cell so far
@@ -143,27 +150,32 @@ def typical_line_counts(logical: LogicalTable, group: list[Table], skips: list[i
 def stitch_rows(logical: LogicalTable, group: list[Table], skips: list[int]) -> None:
     typical = typical_line_counts(logical, group, skips)
     for k, table in enumerate(group):
-        frag = _Fragment(table=table, skip=skips[k], continuation=k > 0, typical=typical)
-        if frag.continuation:
-            _peel_fused_header(logical, frag)
+        frag = _Fragment(table=table, skip=skips[k], continuation=k > 0, typical=typical, index=k)
+        fused = frag.continuation and _peel_fused_header(logical, frag)
+        trace.note_head(logical.trace, table, k, frag.skip, fused)
         prev_open = k > 0 and group[k - 1].has_bottom_border is False
         _append_fragment(logical, frag, prev_open)
     for col in list(logical.pending):
         logical.settle(col)
 
 
-def _peel_fused_header(logical: LogicalTable, frag: _Fragment) -> None:
+def _peel_fused_header(logical: LogicalTable, frag: _Fragment) -> bool:
     t = frag.table
     if frag.skip >= t.n_rows:
-        return
+        return False
     grid = t.grid()
     texts = [c.text if c is not None else "" for c in grid[frag.skip]]
     stripped = strip_header_prefix(texts, logical.headers)
     if stripped is None:
-        return
+        return False
     for c, cell in enumerate(grid[frag.skip]):
         if cell is not None:
             frag.overrides[(cell.row, cell.col)] = stripped[c]
+    return True
+
+
+def _ref(frag: _Fragment, r: int) -> RowRef:
+    return RowRef(fragment=frag.index, page=frag.table.page, row=r)
 
 
 def _cell_text(cell: TableCell | None, col: int, frag: _Fragment, logical: LogicalTable) -> str:
@@ -184,20 +196,25 @@ def _append_fragment(logical: LogicalTable, frag: _Fragment, prev_open: bool) ->
     for r in range(frag.skip, frag.table.n_rows):
         cells = grid[r]
         texts = [_cell_text(cell, c, frag, logical) for c, cell in enumerate(cells)]
+        ref = _ref(frag, r)
         if not any(_norm(t) for t in texts):
+            logical.trace.note(ref, "rejected", texts, trace.REASON_EMPTY)
             continue
         if is_banner(cells):
-            _section_row(logical, texts[0])
+            dropped = _section_row(logical, texts[0])
+            trace.note_banner(logical.trace, ref, texts, dropped, logical.section, logical.fields)
             continue
         top = frag.continuation and first and bool(logical.rows)
         first = False
         if top and _is_split_row(logical, logical.rows[-1], cells, texts, r, prev_open):
+            trace.note_join(logical, ref, texts)
             _join_split_row(logical, frag, cells, texts, r)
             continue
         row = Row(values=[""] * len(cells), span_ids=[None] * len(cells), pages=[frag.table.page],
                   bbox=_row_bbox(cells), merged={c for c, cell in enumerate(cells) if cell and cell.row_span > 1},
-                  section=logical.section, runs_on=_running_on(cells, r))
+                  section=logical.section, runs_on=_running_on(cells, r), origin=[ref], printed=list(texts))
         _fill_row(logical, frag, row, cells, texts, top)
+        logical.trace.note(ref, "activity", texts, logical_row=len(logical.rows))
         logical.rows.append(row)
 
 
@@ -206,12 +223,16 @@ def is_banner(cells: list[TableCell | None]) -> bool:
     return len(cells) >= 2 and cells[0] is not None and all(c is cells[0] for c in cells)
 
 
-def _section_row(logical: LogicalTable, text: str) -> None:
-    """A row that is one cell across the table: a note (注：…, dropped) or a section label."""
+def _section_row(logical: LogicalTable, text: str) -> str | None:
+    """A row that is one cell across the table: a note (注：…, dropped) or a section label.
+    Returns why it was dropped, None for a section label."""
     label = text.strip()
-    if NOTE.match(label) or CONTINUED_ONLY.fullmatch(_norm(label)):
-        return
+    if NOTE.match(label):
+        return trace.REASON_NOTE
+    if CONTINUED_ONLY.fullmatch(_norm(label)):
+        return trace.REASON_CONTINUED
     logical.section = SECTION_ORDINAL.sub("", label, count=1).strip() or label
+    return None
 
 
 def _fill_row(logical: LogicalTable, frag: _Fragment, row: Row, cells: list[TableCell | None],

@@ -13,8 +13,9 @@ import re
 from dataclasses import dataclass
 
 from extractors.readers.headers import CONTINUED
+from extractors.structure import table_trace
 from extractors.structure.blocks import Block, BlockItem
-from extractors.structure.columns import assign_fields, extra_key, is_header_row
+from extractors.structure.columns import assign_fields, extra_key, is_header_row, table_roles
 from extractors.structure.table_cells import join_bodies, unwrap
 from extractors.structure.table_rows import (
     SEQ,
@@ -26,6 +27,7 @@ from extractors.structure.table_rows import (
 )
 from rules.markers import MARKER_START
 from schemas import Activity, Span, Table, TableCell
+from schemas.provenance import TableReading
 
 TABLES_VERSION = "3"
 ATTACHMENT = re.compile(r"^\s*附\s*件\s*\d*")
@@ -106,8 +108,10 @@ def _field_names(names: list[str]) -> list[str | None]:
 # ---------------------------------------------------------------- grouping fragments
 
 
-def group_tables(items: list[BlockItem], settings: TableSettings = DEFAULT_SETTINGS) -> list[list[Table]]:
-    """Consecutive fragments of one logical table, in document order."""
+def group_tables(items: list[BlockItem], settings: TableSettings = DEFAULT_SETTINGS,
+                 passed: dict[int, list[str]] | None = None) -> list[list[Table]]:
+    """Consecutive fragments of one logical table, in document order. ``passed``, when given, receives
+    per continuing fragment (by ``id``) the lines passed over above it (续表, a repeated title)."""
     groups: list[list[Table]] = []
     current: list[Table] = []
     gap: list[Block] = []
@@ -117,6 +121,8 @@ def group_tables(items: list[BlockItem], settings: TableSettings = DEFAULT_SETTI
             aligned = (align_columns(current[0], item, settings) or item) if current else item
             if current and _continues(current, aligned, gap, titles, settings):
                 current.append(aligned)
+                if passed is not None:
+                    passed[id(aligned)] = [b.text for b in gap]
             else:
                 if current:
                     groups.append(current)
@@ -284,16 +290,56 @@ def build_logical(group: list[Table], settings: TableSettings = DEFAULT_SETTINGS
     return logical
 
 
-def table_activities(items: list[BlockItem], start_seq: int = 1,
-                     settings: TableSettings = DEFAULT_SETTINGS) -> list[Activity]:
+def table_activities(items: list[BlockItem], start_seq: int = 1, settings: TableSettings = DEFAULT_SETTINGS,
+                     readings: list[TableReading] | None = None) -> list[Activity]:
+    """The activities of the tables among ``items``; ``readings``, when given, receives how each
+    table was read (``schemas.provenance``), one per logical table, in order."""
     out: list[Activity] = []
-    for group in group_tables(items, settings):
+    passed: dict[int, list[str]] = {}
+    for index, group in enumerate(group_tables(items, settings, passed)):
         logical = build_logical(group, settings)
         if logical is None:
+            if readings is not None:
+                readings.append(_unused(index, group, settings))
             continue
-        for row in logical.rows:
-            out.append(_activity(logical, row, start_seq + len(out)))
+        n_head = header_rows(group[0], settings)
+        cols = table_trace.columns(logical, table_roles(logical.headers), _kept_as(logical))
+        seqs: list[int] = []
+        for i, row in enumerate(logical.rows):
+            act = _activity(logical, row, start_seq + len(out))
+            act.provenance = table_trace.provenance(index, i, row, cols, _row_values(logical, row))
+            seqs.append(act.seq)
+            out.append(act)
+        if readings is not None:
+            readings.append(table_trace.reading(index, logical, cols, seqs, n_head,
+                                                [passed.get(id(t), []) for t in group]))
     return out
+
+
+def _unused(index: int, group: list[Table], settings: TableSettings) -> TableReading:
+    """The record of a table that gave no activities, and why."""
+    pages = sorted({t.page for t in group})
+    n_head = header_rows(group[0], settings)
+    if n_head == 0:
+        return table_trace.unused(index, pages, "no header row: no row names the columns")
+    names = column_names(group[0], n_head)
+    logical = LogicalTable(headers=names, fields=_field_names(names))
+    cols = table_trace.columns(logical, table_roles(names), _kept_as(logical))
+    return table_trace.unused(index, pages, "no content column", n_head, cols)
+
+
+def _extra_name(header: str, i: int) -> str:
+    """The ``extra`` key of column ``i``, which no field takes: its (leaf) header's name."""
+    return extra_key(header.split("/")[-1]) or f"col{i + 1}"
+
+
+def _kept_as(logical: LogicalTable) -> list[str | None]:
+    return [_extra_name(h, i) if f is None else None
+            for i, (h, f) in enumerate(zip(logical.headers, logical.fields, strict=True))]
+
+
+def _row_values(logical: LogicalTable, row: Row) -> dict[int, str]:
+    return {i: logical.value(row, i) for i in range(len(logical.headers))}
 
 
 def _activity(logical: LogicalTable, row: Row, seq: int) -> Activity:
@@ -303,7 +349,7 @@ def _activity(logical: LogicalTable, row: Row, seq: int) -> Activity:
         v = logical.value(row, i)
         if f is None:
             if v:
-                extra[extra_key(header.split("/")[-1]) or f"col{i + 1}"] = v
+                extra[_extra_name(header, i)] = v
         elif f in values and f in ("organizers_lead", "organizers_co"):
             values[f] = "、".join(x for x in (join_bodies(values[f]), join_bodies(v)) if x)
         else:

@@ -2,7 +2,7 @@
 
 app.py (the program and its groups), run.py (run, serve: the Prefect flows), store.py (export,
 status, renormalize, db upgrade), analytics.py (query, report, browse), orgs.py, categories.py,
-fetch.py; errors.py (usage mistakes → exit 2), output.py (tables / TSV / JSON), options.py
+fetch.py, explain.py (how one file's tables were read); errors.py (usage mistakes → exit 2), output.py (tables / TSV / JSON), options.py
 (options shared by commands).
 """
 

@@ -14,7 +14,7 @@ import sys
 import typer
 
 from loaders.db import close_engines
-from pipeline.cli import analytics, categories, fetch, orgs, run, store
+from pipeline.cli import analytics, categories, explain, fetch, orgs, run, store
 from pipeline.cli.errors import QmetlGroup, report_failure
 
 app = typer.Typer(
@@ -31,6 +31,7 @@ analytics.register(app)  # query, report, browse
 app.add_typer(orgs.orgs_app, name="orgs")
 app.add_typer(categories.categories_app, name="categories")
 fetch.register(app)
+explain.register(app)  # explain
 
 
 def version() -> str:
