@@ -40,6 +40,22 @@ def test_ocr_words_become_chars_spread_over_their_box() -> None:
     assert [round(c.x0) for c in chars[2:]] == [40, 45, 50, 55] and chars[0].size == 20
 
 
+def _entry(text: str, x0: float, top: float, unit: float, height: float) -> list[object]:
+    quads = [[[x0 + i * unit, top], [x0 + (i + 1) * unit, top], [x0 + (i + 1) * unit, top + height],
+              [x0 + i * unit, top + height]] for i in range(len(text))]
+    box = [quads[0][0], quads[-1][1], quads[-1][2], quads[0][3]]
+    return [box, text, 0.99, quads, list(text)]
+
+
+def test_ocr_char_sizes_are_the_font_size_not_the_padded_box_height() -> None:
+    """Detection boxes are padded (unclip) to about 1.4 × the glyphs: a char's size is its line's
+    advance, and a line too short for one gets its height over the page's height/advance ratio,
+    so the table readers' gap rules (in font sizes) see the printed proportions."""
+    result = [_entry("质量强国建设", 0, 0, 20, 28), _entry("编", 0, 40, 24, 28)]
+    chars = ocr_chars(result, min_score=0.5)
+    assert {round(c.size, 2) for c in chars} == {20.0}
+
+
 def test_page_numbers_read_as_yi_are_restored() -> None:
     assert clean_line("一2一") == "— 2 —" and clean_line("-13-") == "— 13 —"
     assert clean_line("一、活动主题") == "一、活动主题"

@@ -74,24 +74,39 @@ def _bounds(quad: Sequence[Sequence[float]]) -> tuple[float, float, float, float
 
 
 def ocr_chars(result: list[Any], min_score: float) -> list[Char]:
-    """Chars (pixel coordinates) from RapidOCR results, dropping lines scored below ``min_score``."""
-    out: list[Char] = []
+    """Chars (pixel coordinates) from RapidOCR results, dropping lines scored below ``min_score``.
+
+    A char's size is its line's font size as the advance gives it (``_entry_advance``), not the
+    detection box's height, which the box padding (unclip) inflates by a third or more: the
+    gap and pitch rules of the table readers are in font sizes. A line too short for an
+    advance gets its box height scaled by the page's height/advance ratio."""
+    entries = []
     for entry in result:
         if len(entry) < 3 or float(entry[2]) < min_score or not str(entry[1]).strip():
             continue
-        line_box = _bounds(entry[0])
-        height = line_box[3] - line_box[1]
         words = list(entry[4]) if len(entry) >= 5 else []
         quads = list(entry[3]) if len(entry) >= 4 else []
         if not words or len(words) != len(quads):
             words, quads = [str(entry[1])], [entry[0]]
-        for word, quad in zip(words, quads, strict=True):
-            out.extend(_split_word(str(word), _bounds(quad), line_box, height))
+        entries.append((_bounds(entry[0]), [str(w) for w in words], [_bounds(q) for q in quads]))
+    advances = [_entry_advance(words, boxes) for _line, words, boxes in entries]
+    known = [(line[3] - line[1]) / a for (line, _w, _b), a in zip(entries, advances, strict=True) if a]
+    ratio = _median(known) if known else 1.0
+    out: list[Char] = []
+    for (line_box, words, boxes), advance in zip(entries, advances, strict=True):
+        size = advance or (line_box[3] - line_box[1]) / ratio
+        for word, box in zip(words, boxes, strict=True):
+            out.extend(_split_word(word, box, line_box, size))
     return out
 
 
+def _entry_advance(words: list[str], boxes: list[tuple[float, float, float, float]]) -> float | None:
+    """Width per character unit of one recognised line (see ``_advance``), from its word boxes."""
+    return _width_per_unit("".join(words), max(b[2] for b in boxes) - min(b[0] for b in boxes))
+
+
 def _split_word(word: str, box: tuple[float, float, float, float], line: tuple[float, float, float, float],
-                height: float) -> list[Char]:
+                size: float) -> list[Char]:
     """Spread a word's characters over its box, CJK twice as wide as Latin/digits."""
     word = word.strip()
     if not word:
@@ -101,7 +116,7 @@ def _split_word(word: str, box: tuple[float, float, float, float], line: tuple[f
     x = box[0]
     out = []
     for ch, w in zip(word, weights, strict=True):
-        out.append(Char(text=ch, x0=x, x1=x + unit * w, top=line[1], bottom=line[3], size=height, font=OCR_FONT))
+        out.append(Char(text=ch, x0=x, x1=x + unit * w, top=line[1], bottom=line[3], size=size, font=OCR_FONT))
         x += unit * w
     return out
 
@@ -114,10 +129,14 @@ def _advance(line: TextLine) -> float | None:
     """Width per character unit (Latin = half a unit) when the line has 4+ Chinese characters:
     Chinese glyphs are square and set solid, so this is the font size, far steadier than the
     OCR box height, which wobbles by 10-15 % from line to line."""
-    text = line.text.replace(" ", "")
-    if line.bbox is None or sum(1 for ch in text if _is_cjk(ch)) < 4:
+    return None if line.bbox is None else _width_per_unit(line.text, line.bbox.width)
+
+
+def _width_per_unit(text: str, width: float) -> float | None:
+    text = text.replace(" ", "")
+    if sum(1 for ch in text if _is_cjk(ch)) < 4:
         return None
-    return line.bbox.width / sum(1.0 if _is_cjk(ch) else 0.5 for ch in text)
+    return width / sum(1.0 if _is_cjk(ch) else 0.5 for ch in text)
 
 
 def _median(values: list[float]) -> float:
