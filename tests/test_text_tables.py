@@ -11,7 +11,7 @@ import pytest
 from extractors import read_layout
 from extractors.readers.geometry import Char
 from extractors.readers.text_columns import Seg, column_bounds, header_cells
-from extractors.readers.text_rows import Band, blank_merges
+from extractors.readers.text_rows import Band, blank_merges, row_bands
 from extractors.structure.blocks import build_blocks
 from extractors.structure.metadata import extract_meta
 from extractors.structure.tables import table_activities
@@ -84,6 +84,25 @@ def test_blank_cells_join_the_label_above_or_the_label_centred_in_their_merged_c
     assert blank_merges(bands, [(2, 12), (62, 72)], centred=False) == {1, 2, 4, 5}
     # centred: a label in the middle of rows 0-3 (centre 40), one in the middle of rows 4-5 (centre 100)
     assert blank_merges(bands, [(35, 45), (95, 105)], centred=True) == {1, 2, 3, 5}
+
+
+def _row(top: float, cells: list[tuple[str, float]], digit_drop: float = 0.0) -> list[list[Char]]:
+    """One line per cell; a digit's box sits ``digit_drop`` lower than the Chinese beside it (OCR)."""
+    return [_chars(t, x, top + (digit_drop if t.isdigit() else 0.0)) for t, x in cells]
+
+
+def test_rows_begin_where_the_columns_agree_when_a_recogniser_drops_the_number() -> None:
+    """A borderless table anchored on 序号: row 3's digit is lost (a recogniser drops lone digits),
+    the other columns still start level there, so row 3 is a row of its own; and a row's cut lies
+    above its first lines' highest top, not only above the digit's lower box."""
+    xs = [0.0, 30.0, 200.0, 300.0, 400.0]
+    data: list[list[Char]] = []
+    for n, top in ((1, 100.0), (2, 150.0), (3, 200.0), (4, 250.0)):
+        cells = [("开展质量宣传活动", 40.0), ("九月上旬", 210.0), ("市场监管局", 310.0)]
+        data += _row(top, ([(str(n), 5.0)] if n != 3 else []) + cells, digit_drop=3.0)
+    bands, _blocks = row_bands(data, xs, 0, [], 95.0, 290.0, 10.0)
+    assert len(bands) == 4
+    assert all(b.top < t for b, t in zip(bands[1:], (150.0, 200.0, 250.0), strict=True))
 
 
 def test_a_title_and_table_notice_gets_its_title_and_year(tmp_path: Path) -> None:

@@ -29,6 +29,9 @@ from schemas import Table
 BLOCK_PITCH = 1.25  # × line pitch: lines of one column closer than this (top to top) are one cell
 RULE_SLACK = 0.2  # × font size: a glyph's box may reach this far above the rule over its row
 GROUP_CHARS = 30  # a group label (一、宣传教育活动) is at most this long
+LEVEL = 0.5  # × font size: first lines whose tops are this close begin one row (a recognised digit's box sits
+# lower than the Chinese boxes beside it)
+AGREE = 3  # columns whose text blocks start level with each other begin a row, where the anchor shows none
 
 
 # ---------------------------------------------------------------- rows
@@ -92,11 +95,15 @@ def row_bands(data: list[list[Char]], xs: list[float], anchor: int, rules: list[
     a_mid = (xs[anchor] + xs[anchor + 1]) / 2
     crossing = sorted(r.y for r in rules if r.x0 <= a_mid <= r.x1 and top + 1 < r.y < bottom - 1)
     starts = sorted([(b[0], False) for b in blocks.get(anchor, [])] + [(line_top(ln), True) for ln in across])
+    if not crossing:
+        starts = sorted(starts + [(y, False) for y in _agreed_starts(blocks, anchor, [s for s, _a in starts],
+                                                                     pitch, size)])
+    tops = sorted(line_top(ln) for lines in col_lines.values() for ln in lines)
     cuts: list[tuple[float, bool, bool]] = []  # (y, across below, ruled)
     for j, (s, is_across) in enumerate(starts):
         prev = starts[j - 1][0] if j else top
         ruled = [y for y in crossing if prev + RULE_SLACK * size < y < s + RULE_SLACK * size]
-        y = ruled[-1] if ruled else s - 0.25 * size
+        y = ruled[-1] if ruled else _level_top(s, tops, size) - 0.25 * size
         if j == 0 and not ruled and not any(line_top(ln) < s - 0.5 * size for ln in data):
             y = top  # else the text above the first row start is the rest of a row cut by the page break
         cuts.append((y, is_across, bool(ruled)))
@@ -108,6 +115,28 @@ def row_bands(data: list[list[Char]], xs: list[float], anchor: int, rules: list[
         cuts.insert(0, (top, False, True))
     bands = [Band(y, (cuts[i + 1][0] if i + 1 < len(cuts) else bottom), a, r) for i, (y, a, r) in enumerate(cuts)]
     return [b for b in bands if b.bottom - b.top > 1], blocks
+
+
+def _level_top(start: float, tops: list[float], size: float) -> float:
+    """The top of a row's first lines: the highest line top level with the anchor's (``LEVEL``)."""
+    return min([start] + [t for t in tops if start - LEVEL * size <= t < start])
+
+
+def _agreed_starts(blocks: dict[int, list[tuple[float, float]]], anchor: int, starts: list[float],
+                   pitch: float, size: float) -> list[float]:
+    """Row starts the anchor column lacks (a recogniser that dropped a lone 序号 digit): where the text
+    blocks of ``AGREE`` or more other columns start level with each other, below the first row's start
+    and more than a line pitch from every start there is."""
+    firsts = sorted((b[0], k) for k, col in blocks.items() if k != anchor for b in col)
+    out: list[float] = []
+    i = 0
+    while i < len(firsts):
+        y = firsts[i][0]
+        group = [k for t, k in firsts[i:] if t - y <= LEVEL * size]
+        if starts and y > starts[0] + pitch and len(set(group)) >= AGREE and all(abs(y - s) > pitch for s in starts):
+            out.append(y)
+        i += len(group)
+    return out
 
 
 # ---------------------------------------------------------------- segments → grid → table
