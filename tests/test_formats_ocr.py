@@ -56,6 +56,14 @@ def test_ocr_char_sizes_are_the_font_size_not_the_padded_box_height() -> None:
     assert {round(c.size, 2) for c in chars} == {20.0}
 
 
+def test_a_lone_chinese_glyph_is_as_wide_as_the_font_not_its_padded_box() -> None:
+    """A one-character line (编 over a narrow 编号 column) comes with its padded line box, 30 wide for
+    a 20-unit glyph: the glyph is centred in it, so the white beside it (the cell gap) stays white."""
+    result = [_entry("质量强国建设", 0, 0, 20, 28), _entry("编", 100, 40, 30, 28)]
+    lone = ocr_chars(result, min_score=0.5)[-1]
+    assert (lone.text, round(lone.x0, 2), round(lone.x1, 2)) == ("编", 105.0, 125.0)
+
+
 def test_page_numbers_read_as_yi_are_restored() -> None:
     assert clean_line("一2一") == "— 2 —" and clean_line("-13-") == "— 13 —"
     assert clean_line("一、活动主题") == "一、活动主题"

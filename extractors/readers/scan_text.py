@@ -107,7 +107,9 @@ def _entry_advance(words: list[str], boxes: list[tuple[float, float, float, floa
 
 def _split_word(word: str, box: tuple[float, float, float, float], line: tuple[float, float, float, float],
                 size: float) -> list[Char]:
-    """Spread a word's characters over its box, CJK twice as wide as Latin/digits."""
+    """Spread a word's characters over its box, CJK twice as wide as Latin/digits. A Chinese glyph is
+    square: no wider than the font size, centred in its share of the box (a lone character's box is
+    its padded line box, which would eat the white between it and the next cell)."""
     word = word.strip()
     if not word:
         return []
@@ -116,7 +118,9 @@ def _split_word(word: str, box: tuple[float, float, float, float], line: tuple[f
     x = box[0]
     out = []
     for ch, w in zip(word, weights, strict=True):
-        out.append(Char(text=ch, x0=x, x1=x + unit * w, top=line[1], bottom=line[3], size=size, font=OCR_FONT))
+        inset = max(0.0, (unit * w - size) / 2) if _is_cjk(ch) else 0.0
+        out.append(Char(text=ch, x0=x + inset, x1=x + unit * w - inset, top=line[1], bottom=line[3], size=size,
+                        font=OCR_FONT))
         x += unit * w
     return out
 
