@@ -105,6 +105,18 @@ def test_rows_begin_where_the_columns_agree_when_a_recogniser_drops_the_number()
     assert all(b.top < t for b, t in zip(bands[1:], (150.0, 200.0, 250.0), strict=True))
 
 
+def test_a_group_label_from_the_first_column_is_a_row_across_though_white_splits_it() -> None:
+    """一、群众性质量活动 printed from the 编号 column on, the white after 群众 (a recogniser's box gap)
+    right at the column boundary, so no run crosses it: alone at its height and opened by an
+    ordinal, it is a row across the table, not a row with 一、群众 as its number."""
+    xs = [0.0, 44.0, 200.0, 300.0]
+    data = [_chars("一、群众", 2.0, 100.0) + _chars("性质量活动", 47.0, 100.0)]
+    data += _row(130.0, [("1", 5.0), ("开展质量宣传活动", 50.0), ("市场监管局", 210.0)])
+    data += _row(160.0, [("2", 5.0), ("开展质量宣传活动", 50.0), ("市场监管局", 210.0)])
+    bands, _blocks = row_bands(data, xs, 0, [], 95.0, 180.0, 10.0)
+    assert [b.across for b in bands] == [True, False, False]
+
+
 def test_a_title_and_table_notice_gets_its_title_and_year(tmp_path: Path) -> None:
     seed = next(s for s in range(60) if make_notice(s).traits.title_only and make_notice(s).traits.rules != "full")
     notice = make_notice(seed)

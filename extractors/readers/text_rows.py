@@ -13,7 +13,7 @@ from extractors.readers.grid import Segment, find_grids
 from extractors.readers.placed import fill_grid, join_chars
 from extractors.readers.rulings import Rule
 from extractors.readers.text_columns import (
-    CELL_GAP,
+    HEADER_GAP,
     Seg,
     centre_x,
     column_of,
@@ -60,11 +60,13 @@ def _blocks(lines: list[list[Char]], pitch: float) -> list[tuple[float, float]]:
 
 
 def _group_line(line: list[Char], data: list[list[Char]], xs: list[float], anchor: int) -> bool:
-    """A group label that fits in the anchor column (一、宣传教育活动 in a wide 活动名称 column): one
-    run of glyphs opened by a Chinese ordinal, alone at its height (no other column holds text
-    beside it), so it is a row across the table though it crosses no column boundary."""
-    segs = split_segments(line, CELL_GAP)
-    if len(segs) != 1 or {column_of(xs, centre_x(c)) for c in line} != {anchor}:
+    """A group label that crosses no column boundary (一、宣传教育活动 in a wide 活动名称 column, or
+    printed from the first column on, where a recogniser leaves white after 一、 and between glyphs):
+    one run of glyphs (no gap as wide as a header cell gap) opened by a Chinese ordinal, starting in
+    the first or the anchor column, alone at its height (no other column holds text beside it), so
+    it is a row across the table."""
+    segs = split_segments(line, HEADER_GAP)
+    if len(segs) != 1 or column_of(xs, centre_x(line[0])) not in (0, anchor):
         return False
     text = join_chars(segs[0])
     if len(text) > GROUP_CHARS or not GROUP_ORDINAL.match(text):
