@@ -175,3 +175,41 @@ def test_a_scanned_table_without_vertical_rulings_is_read_from_alignment(tmp_pat
     seq, printed_seq = numbers(got), numbers(printed)
     assert len(seq) == len(printed_seq) and all(n in (p, "") for n, p in zip(seq, printed_seq, strict=True))
     assert sum(n == "" for n in seq) <= 1
+
+
+def test_a_flat_mark_keeps_the_body_size_and_its_em() -> None:
+    """一、 is flat (its box half as tall as 群's) and its recognised box holds only the ink: it keeps the
+    body size, and 、 its whole em, so 一、群众性质量活动 stays one run of text as in a text PDF."""
+    result = [_entry("质量强国建设", 0, 0, 20, 28), _entry("一、", 100, 40, 10, 10)]
+    one, mark = ocr_chars(result, min_score=0.5)[-2:]
+    assert one.size == mark.size == 20.0 and mark.x1 - mark.x0 == 20.0
+
+
+@pytest.mark.slow
+@needs_ocr
+def test_a_scanned_table_goes_on_over_the_page_without_its_header(tmp_path: Path) -> None:
+    """A generated notice's borderless table over several pages, the header printed once, scanned:
+    the rows at the top of the next pages continue the table (its columns carried, as for text
+    PDFs), so the activities there are read, not lost as loose lines."""
+    import dataclasses
+    import re
+
+    from extractors import parse_notice
+    from tests.gen.tables_pdf import render_pdf, render_scan
+    from tests.gen.tables_spec import DEV_SEEDS, make_notice, truth
+
+    base = next(n for s in DEV_SEEDS if len((n := make_notice(s)).acts) >= 25 and not n.traits.landscape)
+    notice = dataclasses.replace(base, traits=dataclasses.replace(
+        base.traits, rules="borderless", repeat_header=False, split_rows=False, continued_mark=False))
+    scan = read_layout(render_scan(render_pdf(notice, tmp_path / "n.pdf"), tmp_path / "scan.pdf"))
+    assert scan.ok and scan.value is not None
+    parsed = parse_notice(scan.value)
+    assert parsed.value is not None
+
+    def key(text: str | None) -> str:
+        return re.sub(r"[\s“”\"]", "", text or "")
+
+    got = {key(a.content) for a in parsed.value.activities}
+    wanted = [key(a["content"]) for a in truth(notice)["activities"]]
+    assert len({p for a in parsed.value.activities for p in a.span.pages}) >= 2
+    assert sum(w in got for w in wanted) >= 0.9 * len(wanted)

@@ -16,6 +16,8 @@ from extractors.readers.geometry import Char
 from schemas import TextLine
 
 OCR_FONT = "ocr"
+SHORT_LARGER = 1.25  # a short line's height-based size above this × the body size is a larger font
+LEFT_PUNCT = frozenset("、，。；：！？")  # full-width marks inked in the left part of their em
 # "— 5 —" page numbers: OCR reads the dashes as 一 (yi), hyphens or underscores
 _PAGE_NUMBER = re.compile(r"^\s*[一—\-－–_~]+\s*(\d{1,4})\s*[一—\-－–_~]+\s*$")
 
@@ -92,12 +94,21 @@ def ocr_chars(result: list[Any], min_score: float) -> list[Char]:
     advances = [_entry_advance(words, boxes) for _line, words, boxes in entries]
     known = [(line[3] - line[1]) / a for (line, _w, _b), a in zip(entries, advances, strict=True) if a]
     ratio = _median(known) if known else 1.0
+    body = _median([a for a in advances if a]) if known else None
     out: list[Char] = []
     for (line_box, words, boxes), advance in zip(entries, advances, strict=True):
-        size = advance or (line_box[3] - line_box[1]) / ratio
+        size = advance or _short_size((line_box[3] - line_box[1]) / ratio, body)
         for word, box in zip(words, boxes, strict=True):
             out.extend(_split_word(word, box, line_box, size))
     return out
+
+
+def _short_size(from_height: float, body: float | None) -> float:
+    """A line too short for an advance: the body size, unless its height says it is clearly larger
+    (a short heading). Heights say little below that: 一、 or — are flat, 号 is tall."""
+    if body is None or from_height > SHORT_LARGER * body:
+        return from_height
+    return body
 
 
 def _entry_advance(words: list[str], boxes: list[tuple[float, float, float, float]]) -> float | None:
@@ -109,7 +120,9 @@ def _split_word(word: str, box: tuple[float, float, float, float], line: tuple[f
                 size: float) -> list[Char]:
     """Spread a word's characters over its box, CJK twice as wide as Latin/digits. A Chinese glyph is
     square: no wider than the font size, centred in its share of the box (a lone character's box is
-    its padded line box, which would eat the white between it and the next cell)."""
+    its padded line box, which would eat the white between it and the next cell). A mark inked in the
+    left of its em (、，。) keeps the whole em, as a text PDF's char box does: the recogniser boxes
+    only the ink, which leaves white after 一、 as wide as a gap between cells."""
     word = word.strip()
     if not word:
         return []
@@ -119,8 +132,10 @@ def _split_word(word: str, box: tuple[float, float, float, float], line: tuple[f
     out = []
     for ch, w in zip(word, weights, strict=True):
         inset = max(0.0, (unit * w - size) / 2) if _is_cjk(ch) else 0.0
-        out.append(Char(text=ch, x0=x + inset, x1=x + unit * w - inset, top=line[1], bottom=line[3], size=size,
-                        font=OCR_FONT))
+        x0, x1 = x + inset, x + unit * w - inset
+        if ch in LEFT_PUNCT:
+            x1 = max(x1, x0 + size)
+        out.append(Char(text=ch, x0=x0, x1=x1, top=line[1], bottom=line[3], size=size, font=OCR_FONT))
         x += unit * w
     return out
 
