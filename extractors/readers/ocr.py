@@ -23,10 +23,10 @@ from extractors.readers.headers import blank_continuing, is_continued_mark, is_h
 from extractors.readers.placed import place_items
 from extractors.readers.rulings import Rule
 from extractors.readers.scan_text import clean_lines, normalise_sizes, ocr_chars
-from extractors.readers.text_tables import find_text_tables
+from extractors.readers.text_tables import Columns, TextTable, find_text_tables
 from schemas import Page, Table, TextLine
 
-OCR_READER_VERSION = "5"
+OCR_READER_VERSION = "6"
 # One OCR at a time: the engine already uses every core, and PDFium (pypdfium2) must never be
 # called from two threads at once. Every pypdfium2 use in the readers holds this lock.
 PDFIUM_LOCK = threading.RLock()
@@ -93,11 +93,13 @@ def ocr_pages(path: Path, numbers: list[int], settings: OcrSettings | None = Non
 
     settings = settings or OcrSettings()
     out: dict[int, Page] = {}
+    carry: Columns | None = None
     with PDFIUM_LOCK:
         pdf = pdfium.PdfDocument(str(path))
         try:
             for n in numbers:
-                out[n] = ocr_page(pdf[n - 1], n, settings)
+                # a table read from alignment goes on at the top of the next page without a header
+                out[n], carry = ocr_page(pdf[n - 1], n, settings, carry if n - 1 in out else None)
         finally:
             pdf.close()
     pages = list(out.values())
@@ -105,7 +107,10 @@ def ocr_pages(path: Path, numbers: list[int], settings: OcrSettings | None = Non
     return out
 
 
-def ocr_page(page: Any, number: int, settings: OcrSettings) -> Page:
+def ocr_page(page: Any, number: int, settings: OcrSettings,
+             carry: Columns | None = None) -> tuple[Page, Columns | None]:
+    """The page rebuilt from its image, and the columns of its last table read from alignment (the
+    ``carry`` of the next page, as for text PDFs)."""
     from extractors.readers import scan_image as si
 
     scan = settings.scan or si.ScanSettings()
@@ -125,7 +130,13 @@ def ocr_page(page: Any, number: int, settings: OcrSettings) -> Page:
                           box_thresh=0.5, text_score=settings.min_score)
     chars = [_char_to_points(c, scale) for c in ocr_chars(result or [], settings.min_score)]
     rules = [Rule(s.x0 * scale, s.x1 * scale, s.y0 * scale) for s in segments if s.y0 == s.y1]
-    items = place_items(chars, grids, number, lambda free: _text_tables(free, rules, number, height))
+    found_text: list[TextTable] = []
+
+    def text_tables(free: list[Char]) -> list[tuple[Table, set[int]]]:
+        found_text.extend(_text_tables(free, rules, number, height, carry))
+        return [(t.table, t.taken) for t in found_text]
+
+    items = place_items(chars, grids, number, text_tables)
     lines = [item for item in items if isinstance(item, TextLine)]
     for line, text in zip(lines, clean_lines([ln.text for ln in lines]), strict=True):
         line.text = text
@@ -133,15 +144,16 @@ def ocr_page(page: Any, number: int, settings: OcrSettings) -> Page:
         if not isinstance(item, TextLine):
             for cell in item.cells:
                 cell.text = "\n".join(clean_lines(cell.text.split("\n")))
-    return Page(number=number, width=width, height=height, items=items, ocr=True)
+    page_out = Page(number=number, width=width, height=height, items=items, ocr=True)
+    return page_out, (found_text[-1].columns if found_text else None)
 
 
-def _text_tables(chars: list[Char], rules: list[Rule], number: int, height: float) -> list[tuple[Table, set[int]]]:
+def _text_tables(chars: list[Char], rules: list[Rule], number: int, height: float,
+                 carry: Columns | None) -> list[TextTable]:
     """Tables without a full grid (few or no vertical rulings), from the alignment of the
     recognised chars, as the text-PDF reader reads them."""
-    found = find_text_tables(chars, rules, number, is_header_row, leaf_role, None, height,
-                             blank_continuing, is_continued_mark)
-    return [(t.table, t.taken) for t in found]
+    return find_text_tables(chars, rules, number, is_header_row, leaf_role, carry, height,
+                            blank_continuing, is_continued_mark)
 
 
 def page_image(page: Any, settings: OcrSettings) -> Any:
