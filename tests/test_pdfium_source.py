@@ -96,3 +96,23 @@ def test_bad_pdfs_read_or_fail_alike_from_both_sources(bad_dir: Path, name: str)
 def test_an_unknown_char_source_is_refused_by_name() -> None:
     with pytest.raises(ValueError, match=r"char_source must be one of pdfium, pdfminer, got 'mupdf'"):
         PdfSettings(char_source="mupdf")
+
+
+def test_a_ucs2_coded_cid_font_gives_the_chars_pdfminer_reads(tmp_path: Path) -> None:
+    # STSong-Light through UniGB-UCS2-H: the code U+30FB is Adobe-GB1's 间隔号, which pdfminer reads as
+    # U+00B7 from the CID while PDFium hands back the code itself
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    path = tmp_path / "dot.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setFont("STSong-Light", 12)
+    c.drawString(72, 700, "普及“5\u30fb20世界计量日”知识")
+    c.save()
+    pages, _ = read_pdf(path, PDFIUM)
+    assert (pages, _) == read_pdf(path, PDFMINER)
+    assert "5\u00b720" in "".join(getattr(i, "text", "") for p in pages for i in p.items)
+    assert _fallbacks(path) == {}

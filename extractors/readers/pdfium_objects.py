@@ -151,6 +151,7 @@ class _UnicodeCoded(dict[str, tuple[float, ...]]):
     def __init__(self, font: Any) -> None:
         super().__init__()
         self.font = font
+        self.read: dict[str, str] = {}
 
     def __missing__(self, text: str) -> tuple[float, ...]:
         try:
@@ -163,6 +164,27 @@ class _UnicodeCoded(dict[str, tuple[float, ...]]):
 
     def get(self, text: str, default: Any = None) -> tuple[float, ...]:  # type: ignore[override]
         return self[text]
+
+    def read_as(self, text: str) -> str:
+        """``text`` (PDFium gives the UTF-16 codes themselves) as pdfminer reads it: each code's CID
+        through the font's Unicode map — UniGB-UCS2's code U+30FB is Adobe-GB1's 间隔号 U+00B7."""
+        known = self.read.get(text)
+        if known is not None:
+            return known
+        out = []
+        for ch in text:
+            try:
+                cids = list(self.font.decode(ch.encode("utf-16-be")))
+                out.append(self.font.to_unichr(cids[0]) if len(cids) == 1 else ch)
+            except Exception:  # noqa: BLE001 — no CID or no Unicode for it: the code as PDFium gives it
+                out.append(ch)
+        self.read[text] = "".join(out)
+        return self.read[text]
+
+
+def _read_as(font: FontInfo, text: str) -> str:
+    widths = font.widths
+    return widths.read_as(text) if isinstance(widths, _UnicodeCoded) else text
 
 
 def _merged(a: FontInfo, b: FontInfo) -> FontInfo:
@@ -243,7 +265,7 @@ def _text_chars(raw: Any, height: float, fonts: dict[str, FontInfo]) -> list[Cha
         if g.spaced and out and last is not None and g.text != " ":
             out.extend(_printed_space(out[-1], g.left, [last.font, g.font]))
         bottom = g.origin_y + g.font.descent * g.size  # pdfminer: descent below the baseline, one size high
-        out.append(Char(text=g.text, x0=g.left, x1=g.left + advance, top=height - (bottom + g.size),
+        out.append(Char(text=_read_as(g.font, g.text), x0=g.left, x1=g.left + advance, top=height - (bottom + g.size),
                         bottom=height - bottom, size=g.size, font=g.font.name))
         last = g
     return out
