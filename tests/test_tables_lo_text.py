@@ -25,10 +25,18 @@ GROUPED = [s for s, n in NOTICES.items() if n.traits.group_rows and n.traits.rul
 # horizontal rules only, LibreOffice's glyph boxes reaching just above the rule over their row
 HRULES = [s for s, n in NOTICES.items() if n.traits.rules == "hrules"][:6]
 
+# labels printed at the top of merged 牵头单位 cells in a borderless table, cells of two paragraphs beside them
+TOP_LEADS = [s for s, n in NOTICES.items() if n.traits.rules == "borderless" and "lead" in n.spans
+             and n.traits.span_label != "centre"]
+# many columns on a portrait page: the 序号 column is too narrow for two digits, so a number can wrap
+# and a page break can cut it (1 | 2 is 12)
+NARROW_SEQ = [s for s, n in NOTICES.items() if n.traits.rules == "full" and not n.traits.landscape
+              and len(n.columns) >= 8 and n.columns[0].role == "seq"]
+
 
 @pytest.fixture(scope="module")
 def lo_pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[int, Path]:
-    seeds = sorted({*GROUPED, *HRULES})
+    seeds = sorted({*GROUPED, *HRULES, *TOP_LEADS, *NARROW_SEQ})
     cached = cache_dir() / "dev"
     if (cached / "DONE").exists():
         return {s: cached / "lo_pdf" / f"{NOTICES[s].name}.pdf" for s in seeds}
@@ -53,7 +61,7 @@ def _read(path: Path, notice: Notice) -> tuple[list[list[str]], list[list[str]]]
 
 
 def test_the_set_has_the_layouts_these_tests_need() -> None:
-    assert GROUPED and len(HRULES) >= 4
+    assert GROUPED and len(HRULES) >= 4 and len(TOP_LEADS) >= 2 and NARROW_SEQ
 
 
 @pytest.mark.parametrize("seed", GROUPED)
@@ -66,3 +74,24 @@ def test_group_rows_inside_the_first_column_label_the_rows_below(lo_pdfs: dict[i
 def test_rules_only_tables_give_every_row_once(lo_pdfs: dict[int, Path], seed: int) -> None:
     got, gold = _read(lo_pdfs[seed], NOTICES[seed])
     assert [g[0] for g in got] == [g[0] for g in gold]  # no empty row from a rule taken for the next row's
+
+
+@pytest.mark.parametrize("seed", NARROW_SEQ)
+def test_a_row_whose_number_the_page_break_cuts_is_one_row(lo_pdfs: dict[int, Path], seed: int) -> None:
+    got, gold = _read(lo_pdfs[seed], NOTICES[seed])
+    assert [g[0] for g in got] == [g[0] for g in gold]
+
+
+@pytest.mark.parametrize("seed", TOP_LEADS)
+def test_a_merged_cell_label_printed_on_top_leads_the_rows_below(lo_pdfs: dict[int, Path], seed: int) -> None:
+    layout = read_layout(lo_pdfs[seed])
+    assert layout.value is not None
+    got = parse_notice(layout.value).value
+    assert got is not None
+    gold = truth(NOTICES[seed])["activities"]
+    assert [_sq(a.content) for a in got.activities] == [_sq(g["content"]) for g in gold]
+    same = sum(all(_sq(x) in _sq(a.organizers_raw) for x in g["lead"]) and _sq(g["lead"][0]) in _sq(a.organizers_raw)
+               for a, g in zip(got.activities, gold, strict=True))
+    # a cell of two paragraphs is no label centred in its merged cell; at least 90%: a merged cell
+    # whose second paragraph the page break moves beside the next row is still missed
+    assert same >= 0.9 * len(gold)

@@ -212,9 +212,12 @@ def _one_label_per_cell(found: list[tuple[int, int, float, float]]) -> list[tupl
 
 def is_centred(bands: list[Band], labels: list[tuple[float, float]], size: float) -> bool:
     """Labels are centred in their merged cells: some label does not start on its row's first line
-    (a label printed at the top of its merged cell always does)."""
+    (a label printed at the top of its merged cell always does). A text block under another one in
+    the same row is that cell's next paragraph, not a label of its own."""
     tops = [b.top for b in bands]
-    return any(t - tops[max(bisect_right(tops, t) - 1, 0)] > 1.0 * size for t, _b in labels)
+    row_of = [max(bisect_right(tops, t) - 1, 0) for t, _b in labels]
+    return any(t - tops[r] > 1.0 * size for j, ((t, _b), r) in enumerate(zip(labels, row_of, strict=True))
+               if j == 0 or row_of[j - 1] != r)
 
 
 def v_segments(bands: list[Band], xs: list[float]) -> list[Segment]:

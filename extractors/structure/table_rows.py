@@ -358,7 +358,7 @@ def _is_split_row(logical: LogicalTable, prev: Row, cells: list[TableCell | None
         return False
     own = [c for c in body if not _below(cells[c], r)]
     if own and all(c in prev.runs_on for c in own) and (seq is None or not _norm(texts[seq])
-                                                        or (seq in prev.runs_on and not _next_number(prev, seq, texts[seq]))):
+                                                        or (seq in prev.runs_on and not _next_number(logical, prev, seq, texts[seq]))):
         return True
     if seq is not None:
         return not _norm(texts[seq])
@@ -366,10 +366,15 @@ def _is_split_row(logical: LogicalTable, prev: Row, cells: list[TableCell | None
     return prev_open or (content is not None and not _norm(texts[content]))
 
 
-def _next_number(prev: Row, seq: int, text: str) -> bool:
-    """The 序号 printed is the one after the row above's: a new row, whatever ran on."""
+def _next_number(logical: LogicalTable, prev: Row, seq: int, text: str) -> bool:
+    """The 序号 printed is the one after the row above's: a new row, whatever ran on — unless the
+    row above's number is itself cut by the break and this is its rest (1 | 2 after 11 is 12)."""
     a, b = SEQ.fullmatch(_norm(prev.values[seq])), SEQ.fullmatch(_norm(text))
-    return a is not None and b is not None and int(b.group(1)) == int(a.group(1)) + 1
+    if a is None or b is None or int(b.group(1)) != int(a.group(1)) + 1:
+        return False
+    before = SEQ.fullmatch(_norm(logical.rows[-2].values[seq])) if len(logical.rows) >= 2 else None
+    whole = SEQ.fullmatch(_norm(prev.values[seq]) + _norm(text))
+    return before is None or whole is None or int(whole.group(1)) != int(before.group(1)) + 1
 
 
 def _join_split_row(logical: LogicalTable, frag: _Fragment, cells: list[TableCell | None],
