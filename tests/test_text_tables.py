@@ -124,3 +124,18 @@ def test_a_title_and_table_notice_gets_its_title_and_year(tmp_path: Path) -> Non
     assert res.value is not None
     meta = extract_meta([b for b in build_blocks(res.value) if not isinstance(b, Table)])
     assert meta.title == notice.title and meta.year == notice.year
+
+
+def test_a_ruled_cell_of_a_scan_or_ofd_joins_the_lines_wrapped_at_its_edge() -> None:
+    """Geometric readers other than the PDF one (scans, OFD) place chars in ruled grids too: a line
+    filled to the cell's edge goes on in the next line (人力资源和社 / 会保障局 is one name), a
+    line that ends short of it keeps its break, as in the PDF reader."""
+    from extractors.readers.grid import Grid, GridCell
+    from extractors.readers.placed import place_items
+    from schemas import BBox
+
+    cell = GridCell(0, 0, 1, 1, BBox(x0=0.0, top=0.0, x1=96.0, bottom=60.0))
+    grid = Grid(xs=[0.0, 96.0], ys=[0.0, 60.0], cells=[cell])
+    chars = _chars("大连市人力资源和社", 3.0, 5.0) + _chars("会保障局", 3.0, 20.0) + _chars("大连市公安局", 3.0, 35.0)
+    table = next(i for i in place_items(chars, [grid], 1) if isinstance(i, Table))
+    assert table.cells[0].text == "大连市人力资源和社会保障局\n大连市公安局"

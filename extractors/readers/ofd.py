@@ -27,7 +27,7 @@ from extractors.readers.placed import place_items
 from extractors.readers.zipguard import check_inflation
 from schemas import Page
 
-OFD_READER_VERSION = "1"
+OFD_READER_VERSION = "2"
 MM_TO_PT = 72 / 25.4
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
 _ASCENT, _DESCENT = 0.88, 0.12  # share of the font size above / below the baseline

@@ -83,7 +83,7 @@ def place_items(chars: list[Char], grids: list[Grid], page: int,
     items: list[TextLine | Table] = []
     used: set[int] = set()
     for grid in grids:
-        table, taken = fill_grid(grid, [c if i not in used else _GONE for i, c in enumerate(chars)], page)
+        table, taken = fill_grid(grid, [c if i not in used else _GONE for i, c in enumerate(chars)], page, soft_wraps=True)
         items.append(table)
         used |= taken
     free = [c for i, c in enumerate(chars) if i not in used]
