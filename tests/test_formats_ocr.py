@@ -213,3 +213,12 @@ def test_a_scanned_table_goes_on_over_the_page_without_its_header(tmp_path: Path
     wanted = [key(a["content"]) for a in truth(notice)["activities"]]
     assert len({p for a in parsed.value.activities for p in a.span.pages}) >= 2
     assert sum(w in got for w in wanted) >= 0.9 * len(wanted)
+
+
+def test_a_glyph_read_by_two_lines_is_kept_once_and_a_double_within_a_line_stays() -> None:
+    """The edge of 消费's 费 spills into the next cell's line box and is read again there (费成都): one
+    费 stays; 人人 inside one line is two glyphs and stays two."""
+    first = _entry("人人受理消费", 0, 0, 20, 28)
+    spill = _entry("费成都", 102, 0, 14, 28)  # its 费 over the first line's 费 (100-120)
+    text = "".join(c.text for c in sorted(ocr_chars([first, spill], min_score=0.5), key=lambda c: c.x0))
+    assert text == "人人受理消费成都"

@@ -95,12 +95,41 @@ def ocr_chars(result: list[Any], min_score: float) -> list[Char]:
     known = [(line[3] - line[1]) / a for (line, _w, _b), a in zip(entries, advances, strict=True) if a]
     ratio = _median(known) if known else 1.0
     body = _median([a for a in advances if a]) if known else None
-    out: list[Char] = []
+    runs: list[list[Char]] = []
     for (line_box, words, boxes), advance in zip(entries, advances, strict=True):
         size = advance or _short_size((line_box[3] - line_box[1]) / ratio, body)
-        for word, box in zip(words, boxes, strict=True):
-            out.extend(_split_word(word, box, line_box, size))
-    return out
+        runs.append([c for word, box in zip(words, boxes, strict=True) for c in _split_word(word, box, line_box, size)])
+    return _without_spills(runs)
+
+
+def _without_spills(runs: list[list[Char]]) -> list[Char]:
+    """The chars of all recognised lines, less a glyph read twice: the edge of a neighbouring cell's
+    glyph inside another line's box is read again there (消费 | 费成都市…, so 消费费), as the same char
+    mostly over the same spot. Of two such, the wider (the whole glyph, not the clipped ink) stays;
+    chars of one line are never doubles of each other (人人 is two glyphs)."""
+    drop: set[tuple[int, int]] = set()
+    boxes = [(min(c.x0 for c in r), min(c.top for c in r), max(c.x1 for c in r), max(c.bottom for c in r))
+             if r else (0.0, 0.0, -1.0, -1.0) for r in runs]
+    for i, run in enumerate(runs):
+        for j, other in enumerate(runs[i + 1:], start=i + 1):
+            bi, bj = boxes[i], boxes[j]
+            if bi[0] >= bj[2] or bj[0] >= bi[2] or bi[1] >= bj[3] or bj[1] >= bi[3]:
+                continue
+            for a, ca in enumerate(run):
+                for b, cb in enumerate(other):
+                    if ca.text == cb.text and _same_spot(ca, cb):
+                        drop.add((j, b) if _width(ca) >= _width(cb) else (i, a))
+    return [c for i, run in enumerate(runs) for k, c in enumerate(run) if (i, k) not in drop]
+
+
+def _width(c: Char) -> float:
+    return c.x1 - c.x0
+
+
+def _same_spot(a: Char, b: Char) -> bool:
+    across = min(a.x1, b.x1) - max(a.x0, b.x0)
+    down = min(a.bottom, b.bottom) - max(a.top, b.top)
+    return across > 0.5 * min(_width(a), _width(b)) and down > 0.5 * min(a.bottom - a.top, b.bottom - b.top)
 
 
 def _short_size(from_height: float, body: float | None) -> float:
