@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from loaders.models import ActivityRow, Document, DocumentReference, NoticePart, SourceFile
 from schemas import Activity, BBox, DocumentMeta, Notice, OrganizerRef, OutlineItem, Span
+from schemas.provenance import RowProvenance
 
 
 def notice_from_store(session: Session, doc: Document) -> Notice:
@@ -48,6 +49,7 @@ def _activity(a: ActivityRow) -> Activity:
         category_evidence=a.category_evidence, category_key=a.category_key, project=a.project, content=a.content,
         organizers_raw=a.organizers_raw, time=a.time, place=a.place, outline_path=a.outline_path,
         extra=dict(a.extra or {}), span=_span(a.pages, a.bbox),
+        provenance=RowProvenance.model_validate(a.provenance) if a.provenance else None,
         organizer_refs=[
             OrganizerRef(raw=o.raw, name=o.organization.name, role=o.role, resolved=o.resolved,  # type: ignore[arg-type]
                          collective=o.organization.is_collective, method=o.method)

@@ -187,6 +187,8 @@ class ActivityRow(Base):
     pages: Mapped[list[Any]] = mapped_column(JSON, default=list)
     page: Mapped[int | None] = mapped_column(Integer, comment="first page")
     bbox: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    provenance: Mapped[dict[str, Any] | None] = mapped_column(
+        JSON, comment="table activities: table, rows, pages and columns read")
     load_id: Mapped[str] = mapped_column(String(40))
     extractor_version: Mapped[str] = mapped_column(String(200))
     normalizer_version: Mapped[str] = mapped_column(String(200))

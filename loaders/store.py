@@ -315,6 +315,7 @@ def _activity_row(ctx: _InsertContext, a: Activity, doc_id: str, index: int, sta
         project=a.project, content=a.content, organizers_raw=a.organizers_raw, time=a.time, place=a.place,
         outline_path=a.outline_path, extra=dict(a.extra), pages=list(a.span.pages),
         page=a.span.pages[0] if a.span.pages else None, bbox=a.span.bbox.model_dump() if a.span.bbox else None,
+        provenance=a.provenance.model_dump(mode="json") if a.provenance else None,
         normalizer_version=ctx.versions.normalizer, **stamp,
     )
     if a.category_key in ctx.category_overrides:  # an analyst's correction outlives every reload

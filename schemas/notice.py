@@ -168,6 +168,7 @@ def _activity_export(a: Activity) -> dict[str, Any]:
         "extra": a.extra,
         "pages": a.span.pages,
         "bbox": a.span.bbox.model_dump() if a.span.bbox else None,
+        "provenance": a.provenance.model_dump(mode="json") if a.provenance else None,
     }
 
 

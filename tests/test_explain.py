@@ -154,3 +154,25 @@ def test_a_table_that_gives_no_activity_says_why(head: list[str], reason: str) -
     readings: list[TableReading] = []
     assert table_activities([Table(page=1, n_rows=2, n_cols=3, cells=cells)], readings=readings) == []
     assert [(t.used, t.reason) for t in readings] == [(False, reason)]
+
+
+def test_the_export_carries_each_table_activity_s_provenance(tmp_path: Path, sqlite_url: str) -> None:
+    """Stored with the activity and read back: the same rows and columns `qmetl explain` shows."""
+    from loaders.db import get_engine
+    from loaders.export import export_json
+    from pipeline.config import Settings
+    from pipeline.process import process_file
+    from pipeline.run import prepare_store
+    from tests.gen.tables_docx import render_docx
+
+    notice = make_notice(_generated_seed())
+    docx = render_docx(notice, tmp_path / f"{notice.name}.docx")
+    settings = Settings(db=sqlite_url, quarantine=str(tmp_path / "q"))
+    prepare_store(settings)
+    process_file(str(docx), settings, "l1")
+    [out] = export_json(get_engine(settings.db), tmp_path / "export")
+    exported = json.loads(out.read_text("utf-8"))["activities"]
+    explained = json.loads(_explain(docx, "--format", "json").stdout)["parts"][0]["activities"]
+    assert len(exported) == len(notice.acts) and all(a["provenance"] for a in exported)
+    assert [a["provenance"] for a in exported] == [a["provenance"] for a in explained]
+    assert all("content" in a["provenance"]["columns"].values() for a in exported)
