@@ -118,6 +118,10 @@ class Table(BaseModel):
     has_bottom_border: bool | None = Field(
         default=None, description="whether the last row is closed by a ruling (None = unknown)"
     )
+    found_by: str | None = Field(
+        default=None, description="how the reader found it: rulings (a drawn grid), alignment (text aligned in "
+                                  "columns, few or no rules), markup (a DOCX/HTML table), cells (a spreadsheet)",
+    )
 
     def grid(self) -> list[list[TableCell | None]]:
         """Rows x cols; each slot holds the cell that covers it (spans repeat the same cell)."""

@@ -44,6 +44,8 @@ class FragmentReading(BaseModel):
     page: int = Field(ge=1)
     rows: int = Field(ge=0, description="physical rows in the fragment, header rows included")
     header_rows: int = Field(ge=0, description="rows at the top read as (repeated) header or caption")
+    found_by: str | None = Field(default=None, description="how the reader found it (Table.found_by): rulings, "
+                                 "alignment, markup, cells")
     fused_header: bool = Field(default=False, description="a repeated header fused into the first data row, "
                                "peeled off")
     passed: list[str] = Field(default_factory=list, description="lines between the previous fragment and this "

@@ -46,6 +46,7 @@ def fragments_pdf(raw_dir: Path) -> dict[str, Any]:
 def test_a_table_over_many_pages_shows_its_fragments_roles_and_repeated_headers(fragments_pdf: dict[str, Any]) -> None:
     [table] = _tables(fragments_pdf)
     assert table.used and len(table.fragments) > 1
+    assert {f.found_by for f in table.fragments} == {"rulings"}, "a drawn grid on every page"
     assert table.pages == sorted({f.page for f in table.fragments}) and len(table.pages) == len(table.fragments)
     roles = {c.role for c in table.columns}
     assert {"content", "lead"} <= roles
@@ -96,6 +97,8 @@ def test_a_generated_notice_shows_its_group_rows_and_header_repeats(tmp_path: Pa
     assert all(g.field == "category_raw" for g in table.groups), "no 类别 column: the label is the category"
     assert [r.outcome for r in table.rows].count("group") == len(want)
     assert len(table.fragments) > 1
+    drawn = "alignment" if notice.traits.rules in ("borderless", "hrules") else "rulings"
+    assert {f.found_by for f in table.fragments} == {drawn}
     assert all(any(r.ref.fragment == f.index and r.reason == "header repeat" for r in table.rows)
                for f in table.fragments[1:]), "each continuation repeats the header"
     roles = [c.role for c in table.columns]

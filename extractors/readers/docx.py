@@ -190,7 +190,7 @@ def _build_table(tbl: Any, page: int) -> tuple[Table, int]:
             col += span
     n_cols = max([len(widths)] + [c["col"] + c["col_span"] for c in cells]) if cells else 0
     table = Table(page=page, n_rows=len(rows), n_cols=n_cols, cells=[TableCell(**c) for c in cells],
-                  col_widths=[float(w) for w in widths] or None)
+                  col_widths=[float(w) for w in widths] or None, found_by="markup")
     return table, breaks
 
 

@@ -224,7 +224,7 @@ def build_table(table: Any, sheet: StyleSheet) -> Table:
                                    is_header=td.tag == "th" or tr.getparent().tag == "thead"))
             col += cs
     n_cols = max((c for _, c in taken), default=-1) + 1
-    return Table(page=1, n_rows=len(rows), n_cols=n_cols, cells=cells)
+    return Table(page=1, n_rows=len(rows), n_cols=n_cols, cells=cells, found_by="markup")
 
 
 def cell_text(td: Any) -> str:

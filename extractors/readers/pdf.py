@@ -226,6 +226,7 @@ def _build_table(found: Any, chars: list[Char], page: int,
     table = Table(
         page=page, bbox=BBox(x0=x0, top=top, x1=x1, bottom=bottom), n_rows=max(len(ys) - 1, 0),
         n_cols=max(len(xs) - 1, 0), cells=cells, col_edges=xs, has_bottom_border=not bottom_band,
+        found_by="rulings",
     )
     return table, taken
 

@@ -52,9 +52,11 @@ def _centre_in(ch: Char, b: BBox) -> bool:
     return b.x0 <= cx <= b.x1 and b.top <= cy <= b.bottom
 
 
-def fill_grid(grid: Grid, chars: list[Char], page: int, soft_wraps: bool = False) -> tuple[Table, set[int]]:
+def fill_grid(grid: Grid, chars: list[Char], page: int, soft_wraps: bool = False,
+              found_by: str = "rulings") -> tuple[Table, set[int]]:
     """The grid as a Table with the text of the chars inside each cell; returns the used char indexes.
-    ``soft_wraps``: lines wrapped at the cell's width are joined without a line break (``cell_lines``)."""
+    ``soft_wraps``: lines wrapped at the cell's width are joined without a line break (``cell_lines``);
+    ``found_by``: how the grid was found (``Table.found_by``)."""
     taken: set[int] = set()
     found: list[tuple[object, float, list[list[Char]]]] = []
     for g in grid.cells:
@@ -69,7 +71,7 @@ def fill_grid(grid: Grid, chars: list[Char], page: int, soft_wraps: bool = False
     cells = [TableCell(row=g.row, col=g.col, row_span=g.row_span, col_span=g.col_span, text=text, page=page,
                        bbox=g.bbox, runs_on=on) for g, text, on in zip(grid.cells, texts, run_on, strict=True)]
     table = Table(page=page, bbox=grid.bbox, n_rows=len(grid.ys) - 1, n_cols=len(grid.xs) - 1,
-                  cells=cells, col_edges=grid.xs, has_bottom_border=True)
+                  cells=cells, col_edges=grid.xs, has_bottom_border=True, found_by=found_by)
     return table, taken
 
 

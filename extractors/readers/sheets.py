@@ -134,4 +134,4 @@ def _table(grid: SheetGrid, rows: list[int], cols: list[int], covered: set[tuple
             ))
     widths = [grid.col_widths.get(c, 0.0) for c in cols]
     return Table(page=page, n_rows=len(rows), n_cols=len(cols), cells=cells,
-                 col_widths=widths if all(w > 0 for w in widths) else None)
+                 col_widths=widths if all(w > 0 for w in widths) else None, found_by="cells")

@@ -258,5 +258,5 @@ def build(chars: list[Char], idx: list[int], segs: list[Segment], page: int) -> 
         return None
     grid = max(grids, key=lambda g: len(g.cells))
     sub = [chars[i] for i in idx]
-    table, taken = fill_grid(grid, sub, page, soft_wraps=True)
+    table, taken = fill_grid(grid, sub, page, soft_wraps=True, found_by="alignment")
     return table, {idx[i] for i in taken}

@@ -58,7 +58,7 @@ class Trace:
 def note_head(t: Trace, table: Table, index: int, skip: int, fused: bool) -> None:
     """Record a fragment and its header rows (the head, or its repeat on a continuation)."""
     t.fragments.append(FragmentReading(index=index, page=table.page, rows=table.n_rows, header_rows=skip,
-                                       fused_header=fused))
+                                       fused_header=fused, found_by=table.found_by))
     grid = table.grid()
     reason = REASON_HEADER_REPEAT if index else REASON_HEADER
     for r in range(min(skip, table.n_rows)):

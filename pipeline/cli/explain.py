@@ -103,7 +103,7 @@ def _render_table(t: TableReading) -> None:
         console.print(cols)
     if t.fragments:
         console.print("fragments: " + " · ".join(
-            f"p{f.page} rows 0–{max(f.rows - 1, 0)} (head {f.header_rows}{', fused' if f.fused_header else ''}"
+            f"p{f.page} rows 0–{max(f.rows - 1, 0)} ({f.found_by + ', ' if f.found_by else ''}head {f.header_rows}{', fused' if f.fused_header else ''}"
             + (f", after {' / '.join(f.passed)}" if f.passed else "") + ")"
             for f in t.fragments))
     for k in t.carried:
