@@ -42,7 +42,7 @@ from extractors.readers.rulings import (
 from extractors.readers.text_tables import Columns, find_text_tables
 from schemas import BBox, Page, Table, TableCell, TextLine
 
-PDF_READER_VERSION = "6"
+PDF_READER_VERSION = "7"
 CHAR_SOURCES = ("pdfium", "pdfminer")
 TABLE_SETTINGS: dict[str, Any] = {
     "vertical_strategy": "lines",
