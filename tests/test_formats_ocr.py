@@ -222,3 +222,11 @@ def test_a_glyph_read_by_two_lines_is_kept_once_and_a_double_within_a_line_stays
     spill = _entry("费成都", 102, 0, 14, 28)  # its 费 over the first line's 费 (100-120)
     text = "".join(c.text for c in sorted(ocr_chars([first, spill], min_score=0.5), key=lambda c: c.x0))
     assert text == "人人受理消费成都"
+
+
+def test_a_chinese_quote_turned_the_wrong_way_is_set_right_by_its_pair_on_the_line() -> None:
+    assert clean_line("开展质量基础设施”一站式”服务试点") == "开展质量基础设施“一站式”服务试点"
+    assert clean_line("开展“青年质量安全示范岗“创建活动") == "开展“青年质量安全示范岗”创建活动"
+    # marks that alternate stay as read, and a lone closer may close a quote of the line before
+    assert clean_line("发布“中国500最具价值品牌榜”苏州") == "发布“中国500最具价值品牌榜”苏州"
+    assert clean_lines(["传播“精致苏州", "品质为本”的精神"]) == ["传播“精致苏州", "品质为本”的精神"]

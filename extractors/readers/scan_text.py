@@ -51,18 +51,29 @@ def clean_lines(lines: list[str]) -> list[str]:
 
 def chinese_quotes(text: str, quote_open: bool = False) -> tuple[str, bool]:
     """ASCII " beside Chinese text, as OCR reads “ ”, back to the printed marks: it closes an
-    open quote, else opens one. Returns the text and whether a quote is left open."""
+    open quote, else opens one; and a Chinese quote turned the wrong way, where its pair on the same
+    line shows it (”一站式” opens, 安全示范岗“创建 after an opening “ of the line closes).
+    Returns the text and whether a quote is left open."""
     out = list(text)
-    is_open = quote_open
+    is_open, opened_here = quote_open, False
     for i, ch in enumerate(out):
-        if ch == "“":
-            is_open = True
+        if ch == "“" and is_open and opened_here:
+            out[i], is_open = "”", False  # “一站式“: the second closes what this line opened
+        elif ch == "”" and not is_open and "”" in _next_quotes(out, i):
+            out[i], is_open, opened_here = "“", True, True  # ”一站式”: the first opens
+        elif ch == "“":
+            is_open, opened_here = True, True
         elif ch == "”":
             is_open = False
         elif ch == '"' and _beside_cjk(out, i):
             out[i] = "”" if is_open else "“"
-            is_open = not is_open
+            is_open, opened_here = not is_open, not is_open
     return "".join(out), is_open
+
+
+def _next_quotes(chars: list[str], i: int) -> str:
+    """The next quote mark after ``i`` on the line, if any."""
+    return next((c for c in chars[i + 1:] if c in "“”\""), "")
 
 
 def _beside_cjk(chars: list[str], i: int) -> bool:
