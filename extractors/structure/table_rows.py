@@ -271,6 +271,14 @@ def _carried(logical: LogicalTable, frag: _Fragment, prev: Row | None, col: int,
     return value
 
 
+def _rewrite_above(logical: LogicalTable, col: int, cut: str, whole: str) -> None:
+    """The rows above that hold a label the page break cut (one merged cell) get it whole."""
+    for row in reversed(logical.rows):
+        if row.values[col] != cut:
+            break
+        row.values[col] = whole
+
+
 def _span_id(logical: LogicalTable, frag: _Fragment, col: int, cell: TableCell | None, text: str,
              prev_sid: int | None, parents_same: bool, top: bool) -> int:
     key = (cell.row, cell.col) if cell is not None else None
@@ -390,6 +398,13 @@ def _join_split_row(logical: LogicalTable, frag: _Fragment, cells: list[TableCel
                 frag.phys[(cell.row, cell.col)] = sid
         elif _norm(texts[c]) and not _below(cell, r):
             prev.values[c] = (prev.values[c] + sep + texts[c]).strip()
+        elif _norm(texts[c]) and cell is not None and c in prev.runs_on and _norm(prev.values[c]) \
+                and logical.carries(c) and logical.fields[c] not in ("content", "project"):
+            # a cell merged down from here goes on a label cut mid-name above (生态 | 环境局): one
+            # merged cell over the break, for the row above and the rows below alike
+            whole = prev.values[c].rstrip() + texts[c].strip()
+            _rewrite_above(logical, c, prev.values[c], whole)
+            frag.phys_text[(cell.row, cell.col)] = whole
     prev.runs_on = _running_on(cells, r)
     if frag.table.page not in prev.pages:
         prev.pages.append(frag.table.page)
