@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import tempfile
 import time
@@ -36,10 +35,10 @@ def text_pdfs(folders: list[Path]) -> list[Path]:
 
 def pipeline_pass(files: list[Path], source: str, settings: Settings) -> tuple[int, float]:
     """Pages and seconds for every file through the pipeline with ``source`` as the PDF char source."""
-    os.environ["QMETL_PDF_CHARS"] = source
+    chosen = settings.with_overrides(pdf_chars=source)
     pages, started = 0, time.perf_counter()
     for f in files:
-        outcome = process_file(str(f), settings, "bench")
+        outcome = process_file(str(f), chosen, "bench")
         if outcome.state != "loaded":
             raise RuntimeError(f"{f.name}: {outcome.state} {outcome.error}")
         pages += outcome.pages
@@ -61,7 +60,6 @@ def measure(files: list[Path], rounds: int) -> dict[str, object]:
                 pages, secs = run()
                 if name not in best or secs < best[name][1]:
                     best[name] = (pages, secs)
-    os.environ.pop("QMETL_PDF_CHARS", None)
     pps = {k: round(p / s, 1) for k, (p, s) in best.items()}
     bare = pps["bare_pdfplumber"]
     return {

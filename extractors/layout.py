@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable
 from pathlib import Path
@@ -14,6 +15,7 @@ from extractors.errors import (
     TooLargeError,
     UnsupportedFormatError,
 )
+from extractors.options import ReadOptions
 from extractors.readers.doc import DOC_READER_VERSION, read_doc
 from extractors.readers.docx import DOCX_READER_VERSION, read_docx
 from extractors.readers.html import HTML_READER_VERSION, read_html
@@ -50,19 +52,29 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def read_layout(path: Path, sha256: str | None = None, max_bytes: int | None = None) -> StageResult[LayoutDocument]:
+def read_layout(path: Path, sha256: str | None = None, max_bytes: int | None = None,
+                options: ReadOptions | None = None) -> StageResult[LayoutDocument]:
     """Read any supported file; bad input comes back as a failed result, never an exception.
 
     ``max_bytes`` is the caller's size limit (the pipeline's configured ``max_file_mb``); a larger file
-    is ``extract.too_large`` and not read. The extractors hold no limit of their own."""
+    is ``extract.too_large`` and not read. The extractors hold no limit of their own. ``options``: the
+    caller's choices about reading (PDF char source, OCR threads); None = the defaults."""
     name = str(path)
     try:
-        return StageResult.success(*_read(path, sha256, max_bytes))
+        return StageResult.success(*_read(path, sha256, max_bytes, options))
     except ExtractError as exc:
         return StageResult.failure(exc.to_stage_error(name))
 
 
-def _read(path: Path, sha256: str | None, max_bytes: int | None) -> tuple[LayoutDocument, list[str]]:
+def _with_options(reader: ReaderFn, options: ReadOptions | None) -> ReaderFn:
+    """The reader as called: the PDF reader (the one that takes options) with the caller's options."""
+    if options is not None and reader is read_pdf_ocr:
+        return functools.partial(read_pdf_ocr, options=options)
+    return reader
+
+
+def _read(path: Path, sha256: str | None, max_bytes: int | None,
+          options: ReadOptions | None = None) -> tuple[LayoutDocument, list[str]]:
     size = path.stat().st_size
     if size == 0:
         raise EmptyFileError("file is empty (0 bytes)", value="0 bytes", expected="a notice file")
@@ -77,7 +89,7 @@ def _read(path: Path, sha256: str | None, max_bytes: int | None) -> tuple[Layout
         raise UnsupportedFormatError(f"no reader installed for {detection.format.value}",
                                      value=detection.format.value)
     reader_name, reader = READERS[detection.format]
-    pages, warnings = reader(path)
+    pages, warnings = _with_options(reader, options)(path)
     if detection.mismatch:
         warnings.insert(0, f"extension says {detection.declared}, content is {detection.format}")
     source = SourceInfo(

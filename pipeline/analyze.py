@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
+from extractors.options import ReadOptions
 from loaders.names import storable
 from pipeline.config import Settings
 from pipeline.process import FileOutcome, versions
@@ -35,13 +36,13 @@ TOOL_PACKAGES = ("rapidocr-onnxruntime", "onnxruntime", "opencv-python-headless"
 
 
 def run_analysis(path: str, sha256: str | None = None, limits: Limits | None = None,
-                 max_bytes: int | None = None) -> Analysis:
+                 max_bytes: int | None = None, options: ReadOptions | None = None) -> Analysis:
     """``analyze_file`` in this thread's killable worker process, bounded by ``limits`` (time and
-    memory per file); right here when ``limits`` is None or not isolated. ``max_bytes``: the
-    configured file-size limit (``pipeline.guards.max_file_bytes``)."""
+    memory per file); right here when ``limits`` is None or not isolated. ``max_bytes`` and ``options``:
+    the configured file-size limit and reader options (``pipeline.guards.max_file_bytes``, ``read_options``)."""
     if limits is None or not limits.isolated:
-        return analyze_file(path, sha256, max_bytes)
-    result = sandbox().call("pipeline.stages:analyze_file", (path, sha256, max_bytes), limits, path)
+        return analyze_file(path, sha256, max_bytes, options)
+    result = sandbox().call("pipeline.stages:analyze_file", (path, sha256, max_bytes, options), limits, path)
     if isinstance(result, Analysis):
         return result
     p = Path(path)

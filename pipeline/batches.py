@@ -19,7 +19,7 @@ from typing import TypeVar
 
 from pipeline.analyze import Analysis, is_environmental, limits_for, load_analysis, run_analysis
 from pipeline.config import Settings
-from pipeline.guards import max_file_bytes
+from pipeline.guards import max_file_bytes, read_options
 from pipeline.process import FileOutcome, TransientError, transient_failure
 from schemas import ErrorKind, StageError
 
@@ -56,8 +56,9 @@ def retry_transient(fn: Callable[[], T], is_transient: Callable[[T], bool], retr
 def analyze_retrying(path: str, sha256: str, settings: Settings) -> Analysis:
     """One file read and structured; a transient failure (a converter timing out) is tried again."""
     limits = limits_for(settings)
-    return retry_transient(lambda: run_analysis(path, sha256, limits, max_file_bytes(settings)), _transient_analysis, settings.retries,
-                           settings.retry_backoff)
+    options = read_options(settings)
+    return retry_transient(lambda: run_analysis(path, sha256, limits, max_file_bytes(settings), options),
+                           _transient_analysis, settings.retries, settings.retry_backoff)
 
 
 def load_retrying(analysis: Analysis, settings: Settings, load_id: str) -> FileOutcome:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from extractors.detect import detect_format
 from extractors.errors import BadInputError
+from extractors.options import ReadOptions
 from extractors.readers.zipguard import ZipBombError, check_inflation
 from pipeline.config import Settings
 from schemas import SourceFormat, StageError
@@ -32,6 +33,11 @@ def max_file_bytes(settings: Settings) -> int:
     """The one file-size limit (``max_file_mb``): checked here before a file is read, and passed down
     to the extractors (``read_layout(max_bytes=…)``), which hold none of their own."""
     return settings.max_file_mb * MB
+
+
+def read_options(settings: Settings) -> ReadOptions:
+    """The settings the readers take (``pdf_chars``, ``ocr_threads``), passed down as ``read_layout(options=…)``."""
+    return ReadOptions(pdf_chars=settings.pdf_chars, ocr_threads=settings.ocr_threads)
 
 
 def check_size(path: Path, size: int, settings: Settings) -> StageError | None:

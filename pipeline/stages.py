@@ -17,10 +17,11 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import OperationalError
 
 from extractors import parse_notice, read_layout
+from extractors.options import ReadOptions
 from loaders.store import FileInfo
 from pipeline.config import Settings
 from pipeline.fetch.context import inherit_meta, notice_of
-from pipeline.guards import max_file_bytes
+from pipeline.guards import max_file_bytes, read_options
 from pipeline.process import (
     FileOutcome,
     TransientError,
@@ -54,13 +55,16 @@ class Analysis(BaseModel):
         return FileInfo(self.path, self.name, self.sha256, self.size, self.format)
 
 
-def analyze_file(path: str, sha256: str | None = None, max_bytes: int | None = None) -> Analysis:
-    """Read and structure one file; bad input (or a reader bug) ends as an Analysis with ``error``."""
+def analyze_file(path: str, sha256: str | None = None, max_bytes: int | None = None,
+                 options: ReadOptions | None = None) -> Analysis:
+    """Read and structure one file; bad input (or a reader bug) ends as an Analysis with ``error``.
+    ``max_bytes`` and ``options``: the settings the readers take (``pipeline.guards``)."""
     p = Path(path)
     info = file_info(p) if sha256 is None else FileInfo(path, p.name, sha256, p.stat().st_size)
     a = Analysis(path=path, name=p.name, sha256=info.sha256, size=info.size)
     t0 = time.perf_counter()
-    layout = guarded("extract", path, lambda: read_layout(p, sha256=info.sha256, max_bytes=max_bytes))
+    layout = guarded("extract", path, lambda: read_layout(p, sha256=info.sha256, max_bytes=max_bytes,
+                                                             options=options))
     a.timings["read"] = time.perf_counter() - t0
     a.warnings = list(layout.warnings)
     if not layout.ok or layout.value is None:
@@ -90,7 +94,8 @@ def load_analysis(a: Analysis, settings: Settings, load_id: str) -> FileOutcome:
 
 def run_file(info: FileInfo, settings: Settings, load_id: str) -> FileOutcome:
     """Every stage of a file ``triage`` let through (hashed, guarded), in this process."""
-    return load_analysis(analyze_file(info.path, info.sha256, max_file_bytes(settings)), settings, load_id)
+    analysis = analyze_file(info.path, info.sha256, max_file_bytes(settings), read_options(settings))
+    return load_analysis(analysis, settings, load_id)
 
 
 def _store(a: Analysis, settings: Settings, load_id: str) -> FileOutcome:

@@ -82,3 +82,66 @@ def test_absolute_paths_for_deployments(tmp_path: Path) -> None:
     assert (s.raw, s.quarantine) == (str(tmp_path / "in"), str(tmp_path / "q"))
     pg = "postgresql+psycopg://u@h/qm"
     assert absolute_paths(Settings(db=pg), base=tmp_path).db == pg
+
+
+def test_precedence_defaults_pyproject_qmetl_toml_env_flags(tmp_path: Path) -> None:
+    """Each level overrides the one below it, one setting per level to show which one won."""
+    _write(tmp_path, "pyproject.toml", '[tool.qmetl]\nworkers = 2\nretries = 3\nbatch_size = 4\ntimezone = "Asia/Urumqi"\n')
+    assert load_settings(cwd=tmp_path, env={}).as_dict() == {
+        **Settings().as_dict(), "workers": 2, "retries": 3, "batch_size": 4, "timezone": "Asia/Urumqi"}
+    _write(tmp_path, "qmetl.toml", "workers = 5\nretries = 6\nbatch_size = 7\n")  # replaces the pyproject table
+    env = {"QMETL_WORKERS": "8", "QMETL_RETRIES": "9", "QMETL_OCR_THREADS": "2", "QMETL_PDF_CHARS": "pdfminer"}
+    s = load_settings(cwd=tmp_path, env=env, workers=10)
+    assert (s.workers, s.retries, s.batch_size, s.timezone) == (10, 9, 7, "UTC")
+    assert (s.ocr_threads, s.pdf_chars) == (2, "pdfminer")
+
+
+def test_settings_alone_are_the_defaults_whatever_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QMETL_WORKERS", "4")
+    monkeypatch.chdir(tmp_path)
+    _write(tmp_path, "qmetl.toml", "retries = 7\n")
+    assert Settings() == Settings(workers=1, retries=2)
+    assert (load_settings().workers, load_settings().retries) == (4, 7)
+
+
+def test_reader_settings_are_checked_and_passed_down_not_read_by_the_extractors(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from extractors.options import ReadOptions
+    from extractors.readers.pdf import PdfSettings
+    from pipeline.guards import read_options
+
+    with pytest.raises(ConfigError, match="pdf_chars must be one of pdfium, pdfminer, got 'mupdf'"):
+        load_settings(cwd=tmp_path, env={"QMETL_PDF_CHARS": "mupdf"})
+    with pytest.raises(ConfigError, match="QMETL_OCR_THREADS='all'"):
+        load_settings(cwd=tmp_path, env={"QMETL_OCR_THREADS": "all"})
+    with pytest.raises(ConfigError, match="ocr_threads must be >= 0"):
+        Settings(ocr_threads=-1)
+    monkeypatch.setenv("QMETL_PDF_CHARS", "pdfminer")
+    assert PdfSettings().char_source == "pdfium"
+    assert read_options(Settings(pdf_chars="pdfminer", ocr_threads=3)) == ReadOptions("pdfminer", 3)
+
+
+def test_with_overrides_validates() -> None:
+    assert Settings().with_overrides(workers=3, db=None).workers == 3
+    with pytest.raises(ConfigError, match="workers must be int, got 'x'"):
+        Settings().with_overrides(workers="x")
+
+
+def test_the_pdf_char_source_setting_reaches_the_pdf_reader(monkeypatch: pytest.MonkeyPatch) -> None:
+    import extractors.readers.pdf_ocr as pdf_ocr
+    from pipeline.guards import read_options
+    from pipeline.stages import analyze_file
+
+    seen: list[str] = []
+    real = pdf_ocr.read_pdf
+
+    def spy(path: Path, settings: object = None) -> object:
+        seen.append(getattr(settings, "char_source", "default"))
+        return real(path, settings)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pdf_ocr, "read_pdf", spy)
+    pdf = Path(__file__).resolve().parents[1] / "data" / "raw" / "jiuyuan_2017_district.pdf"
+    a = analyze_file(str(pdf), options=read_options(Settings(pdf_chars="pdfminer")))
+    b = analyze_file(str(pdf))
+    assert seen == ["pdfminer", "pdfium"]
+    assert a.parsed is not None and b.parsed is not None and len(a.parsed.activities) == len(b.parsed.activities) == 13

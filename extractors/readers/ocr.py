@@ -43,6 +43,7 @@ class OcrSettings:
     det_unclip_ratio: float = 1.8
     deskew: bool = True
     scan: Any = field(default=None)  # ScanSettings; None = defaults
+    threads: int = 0  # onnxruntime intra-op threads (ReadOptions.ocr_threads); 0: the cores this process may run on
 
     def __post_init__(self) -> None:
         if not 72 <= self.render_dpi <= 600:
@@ -60,22 +61,21 @@ def ocr_available() -> bool:
     return True
 
 
-def ocr_threads() -> int:
-    """onnxruntime intra-op threads: ``QMETL_OCR_THREADS``, else the cores this process may run on
-    (a process worker pinned to its cores gets exactly those)."""
-    value = os.environ.get("QMETL_OCR_THREADS", "")
-    if value:
-        if not value.isdigit() or int(value) < 1:
-            raise ValueError(f"QMETL_OCR_THREADS must be a positive integer, got {value!r}")
-        return int(value)
+def ocr_threads(requested: int = 0) -> int:
+    """onnxruntime intra-op threads: ``requested`` (the caller's ``ocr_threads`` setting), else (0) the
+    cores this process may run on (a process worker pinned to its cores gets exactly those)."""
+    if requested < 0:
+        raise ValueError(f"ocr_threads must be >= 0 (0: the cores this process may run on), got {requested}")
+    if requested:
+        return requested
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 @lru_cache(maxsize=1)
-def _engine() -> Any:
+def _engine(threads: int) -> Any:
     from rapidocr_onnxruntime import RapidOCR
 
-    return RapidOCR(intra_op_num_threads=ocr_threads(), inter_op_num_threads=1)
+    return RapidOCR(intra_op_num_threads=threads, inter_op_num_threads=1)
 
 
 def needs_ocr_error(path: Path, pages: list[int]) -> NoTextError:
@@ -126,7 +126,8 @@ def ocr_page(page: Any, number: int, settings: OcrSettings,
     boxes = [(int(g.xs[0]) - pad, int(g.ys[0]) - pad, int(g.xs[-1]) + pad, int(g.ys[-1]) + pad) for g in found]
     clean = si.erase(gray, [(max(0, x0), max(0, y0), x1, y1) for x0, y0, x1, y1 in boxes], horiz, vert)
     grids = [_to_points(g, scale) for g in found]
-    result, _ = _engine()(clean, use_cls=False, return_word_box=True, unclip_ratio=settings.det_unclip_ratio,
+    engine = _engine(ocr_threads(settings.threads))
+    result, _ = engine(clean, use_cls=False, return_word_box=True, unclip_ratio=settings.det_unclip_ratio,
                           box_thresh=0.5, text_score=settings.min_score)
     chars = [_char_to_points(c, scale) for c in ocr_chars(result or [], settings.min_score)]
     rules = [Rule(s.x0 * scale, s.x1 * scale, s.y0 * scale) for s in segments if s.y0 == s.y1]

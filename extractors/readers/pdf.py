@@ -7,9 +7,8 @@ empty and flagged, so the OCR reader (an optional extra) can fill them in.
 
 from __future__ import annotations
 
-import os
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ from pdfminer.pdfparser import PDFSyntaxError
 from pdfplumber.utils.exceptions import PdfminerException
 
 from extractors.errors import BadInputError, EncryptedError, TooLargeError
+from extractors.options import CHAR_SOURCES
 from extractors.readers.cell_lines import cell_texts, cells_run_on
 from extractors.readers.geometry import (
     Char,
@@ -43,7 +43,6 @@ from extractors.readers.text_tables import Columns, find_text_tables
 from schemas import BBox, Page, Table, TableCell, TextLine
 
 PDF_READER_VERSION = "7"
-CHAR_SOURCES = ("pdfium", "pdfminer")
 TABLE_SETTINGS: dict[str, Any] = {
     "vertical_strategy": "lines",
     "horizontal_strategy": "lines",
@@ -60,8 +59,7 @@ OVERHANG = 12.0  # points a cell's text may stand outside the table's outer ruli
 class PdfSettings:
     max_pages: int = 2000
     min_chars_for_text_page: int = 5
-    # pdfminer: every page through pdfminer's layout (the reference the PDFium source is checked against)
-    char_source: str = field(default_factory=lambda: os.environ.get("QMETL_PDF_CHARS", "pdfium"))
+    char_source: str = "pdfium"  # one of extractors.options.CHAR_SOURCES
 
     def __post_init__(self) -> None:
         if self.max_pages < 1:

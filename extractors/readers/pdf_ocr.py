@@ -12,16 +12,25 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from extractors.readers.ocr import OCR_READER_VERSION, PDFIUM_LOCK, needs_ocr_error, ocr_available, ocr_pages
-from extractors.readers.pdf import PDF_READER_VERSION, read_pdf
+from extractors.options import ReadOptions
+from extractors.readers.ocr import (
+    OCR_READER_VERSION,
+    PDFIUM_LOCK,
+    OcrSettings,
+    needs_ocr_error,
+    ocr_available,
+    ocr_pages,
+)
+from extractors.readers.pdf import PDF_READER_VERSION, PdfSettings, read_pdf
 from schemas import Page
 
 PDF_OCR_READER_NAME = f"pdf/{PDF_READER_VERSION}+ocr/{OCR_READER_VERSION}"
 MIN_TEXT_CHARS = 5
 
 
-def read_pdf_ocr(path: Path) -> tuple[list[Page], list[str]]:
-    pages, warnings = read_pdf(path)
+def read_pdf_ocr(path: Path, options: ReadOptions | None = None) -> tuple[list[Page], list[str]]:
+    options = options or ReadOptions()
+    pages, warnings = read_pdf(path, PdfSettings(char_source=options.pdf_chars))
     wanted = image_only_pages(path, [p for p in pages if text_chars(p) < MIN_TEXT_CHARS])
     if not wanted:
         return pages, warnings
@@ -29,7 +38,7 @@ def read_pdf_ocr(path: Path) -> tuple[list[Page], list[str]]:
         if len(wanted) == len(pages):
             raise needs_ocr_error(path, wanted)
         return pages, [*warnings, f"pages {_ranges(wanted)} are images and need OCR (extra not installed)"]
-    done = ocr_pages(path, wanted)
+    done = ocr_pages(path, wanted, OcrSettings(threads=options.ocr_threads))
     pages = [done.get(p.number, p) for p in pages]
     kept = [w for w in warnings if not any(w == f"page {n}: no text layer" for n in done)]
     return pages, [*kept, f"pages {_ranges(sorted(done))} read by OCR"]
