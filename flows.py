@@ -1,4 +1,4 @@
-"""qmetl's Prefect tasks and flows and the deployment builder; ``cli`` is the `qmetl` program.
+"""qmetl's Prefect tasks and flows and the deployment builder; ``cli``: the `qmetl` commands (run as the program by ``qmetl_main``).
 
 Parse in parallel, load serially: batches of documents are analysed (read → structure, the costly
 part) in tasks on the task runner (``pipeline.window``); the flow loads the analyses in file order,
@@ -12,6 +12,11 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
+
+if __name__ == "__main__":  # `python flows.py`: Prefect's environment before Prefect is imported (qmetl_main)
+    from pipeline.prefect_server import use_defaults
+
+    use_defaults()
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
@@ -122,7 +127,7 @@ def build_deployment(settings: Settings, sources: list[str] | None = None) -> An
 
 
 use_flows(Flows(run_ingest=run_ingest, build_deployment=build_deployment))  # what `qmetl run` / `serve` start
-cli = main  # the `qmetl` program (pyproject [project.scripts])
+cli = main  # the `qmetl` commands (the program, pyproject [project.scripts], is qmetl_main:cli)
 
 if __name__ == "__main__":  # `python flows.py` = `qmetl run`; `python flows.py serve` = `qmetl serve`
     if len(sys.argv) == 1:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("schemas", "rules", "extractors", "normalizers", "loaders", "pipeline", "flows")
+PACKAGES = ("schemas", "rules", "extractors", "normalizers", "loaders", "pipeline", "flows", "qmetl_main")
 ALLOWED = {
     "schemas": {"schemas"},
     "rules": {"schemas", "rules"},
