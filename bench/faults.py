@@ -20,6 +20,7 @@ Prints one line per trial and the totals (`FAULTS kill9=20/20 ...`).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -107,7 +108,7 @@ def start_run(url: str, src: Path, marker: str, work: Path, fault: str | None = 
     """The real ``qmetl run`` in a child; with ``fault`` (``POINT:N``) it is killed at that checkpoint."""
     args = ["run", "--raw", str(src), "--db", url, "--no-cache"]
     command = faultpoints.argv(fault, "qmetl", *args) if fault else [sys.executable, "-c", CLI, *args]
-    log = open(work / f"{marker}.log", "wb")  # noqa: SIM115 - the child writes it; closed with the process
+    log = (work / f"{marker}.log").open("wb")  # noqa: SIM115 - the child writes it; closed with the process
     proc = subprocess.Popen(command, cwd=work, env=_env(marker), stdout=log, stderr=subprocess.STDOUT)
     _started.append(proc)
     return proc
@@ -300,10 +301,8 @@ def _wait_for_worker(marker: str, proc: subprocess.Popen[bytes], within: float) 
 
 
 def with_suppressed(fn: Callable[[], object]) -> None:
-    try:
+    with contextlib.suppress(OSError):
         fn()
-    except OSError:
-        pass
 
 
 def slow_folder(dest: Path, mb: int = 4) -> Path:

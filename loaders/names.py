@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+from pathlib import Path
 from typing import Any
 
 _ESCAPE = re.compile(r"\\(\\|x[0-9a-fA-F]{2})")
@@ -50,7 +51,7 @@ def is_escaped(text: str) -> bool:
 
 def os_name(stored: str) -> str:
     """The name on the file system for a ``storable`` form of an invalid name (a valid name is itself)."""
-    if not is_escaped(stored) or os.path.exists(stored):
+    if not is_escaped(stored) or Path(stored).exists():
         return stored
     raw = bytearray()
     pos = 0

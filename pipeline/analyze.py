@@ -100,7 +100,7 @@ def environment_fingerprint() -> str:
     program = find_soffice()
     if program:
         real = os.path.realpath(program)
-        st = os.stat(real)
+        st = Path(real).stat()
         parts.append(f"soffice={real}:{st.st_size}:{st.st_mtime_ns}")
     else:
         parts.append("soffice=none")

@@ -16,6 +16,7 @@ No Prefect import at module level, and nothing started or set on import: ``qmetl
 from __future__ import annotations
 
 import atexit
+import contextlib
 import importlib
 import multiprocessing
 import os
@@ -112,10 +113,8 @@ def warm_up() -> None:
     import normalizers
 
     for name in FIRST_CALL_MODULES:
-        try:
+        with contextlib.suppress(ImportError):  # another Prefect version: it loads what it needs when it needs it
             importlib.import_module(name)
-        except ImportError:  # another Prefect version: then it loads what it needs when it needs it
-            pass
     normalizers.warm_up()
 
 
@@ -216,7 +215,7 @@ def spawn(port: int) -> TemporaryServer:
     command = lifetime.watched_command("uvicorn", ["--factory", "prefect.server.api.server:create_app",
                                                    "--host", "127.0.0.1", "--port", str(port),
                                                    "--log-level", "error", "--lifespan", "on"])
-    log = tempfile.TemporaryFile()
+    log = tempfile.TemporaryFile()  # noqa: SIM115 - the server's stderr, kept open with the server (TemporaryServer.log)
     # it ends when this process ends, however it ends (kill -9 included), from whichever thread it
     # was started: its own watchdog on this pid (and the kernel's signal when started by the main thread)
     process = subprocess.Popen(command, env={**os.environ, **SERVER_ENV}, stdout=subprocess.DEVNULL, stderr=log,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import sys
@@ -58,10 +59,10 @@ def prepare_store(settings: Settings) -> None:
     if (last_run_params(engine).get("registry_synced") != NORMALIZER_VERSION
             or last_run_status(engine) == INTERRUPTED):
         sync_registry(settings)
-    try:  # a store loaded before notice identity (0124): grouped once; a run in progress groups at its end
+    # a store loaded before notice identity (0124): grouped once; a run in progress groups at its end.
+    # OperationalError: the store is busy (a run is writing): that run's finish groups them
+    with contextlib.suppress(OperationalError):
         regroup_notices(writer(get_engine(settings.db)), backfill=True)
-    except OperationalError:  # the store is busy (a run is writing): that run's finish groups them
-        pass
 
 
 def sync_registry(settings: Settings) -> None:
@@ -107,7 +108,7 @@ def _start(settings: Settings, sources: Sequence[str]) -> str:
 
 def absolute(path: str | Path) -> Path:
     """One spelling per file (absolute, ``..`` resolved lexically): the key of its store row and ids."""
-    return Path(os.path.abspath(path))
+    return Path(os.path.abspath(path))  # noqa: PTH100 - lexical, as documented: Path.resolve follows symlinks
 
 
 def finish(settings: Settings, load_id: str, sources: Sequence[str], outcomes: list[FileOutcome],

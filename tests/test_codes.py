@@ -26,9 +26,8 @@ def codes_in(path: Path) -> set[str]:
     found: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text("utf-8"), str(path))):
         values: list[ast.AST] = []
-        if isinstance(node, ast.keyword) and node.arg in ("code", "error_code"):
-            values = [node.value]
-        elif isinstance(node, ast.Assign) and any(_is_code(t) for t in node.targets):
+        if (isinstance(node, ast.keyword) and node.arg in ("code", "error_code")) or (
+                isinstance(node, ast.Assign) and any(_is_code(t) for t in node.targets)):
             values = [node.value]
         elif isinstance(node, ast.Compare) and (_is_code(node.left) or any(_is_code(c) for c in node.comparators)):
             values = [node.left, *node.comparators]

@@ -125,7 +125,7 @@ def test_a_server_that_cannot_start_fails_the_run_with_a_clear_error(
     from flows import app
 
     def broken(port: int) -> prefect_server.TemporaryServer:
-        log = tempfile.TemporaryFile()
+        log = tempfile.TemporaryFile()  # noqa: SIM115 - the server's log, kept open with it
         code = "import sys; sys.exit('no module named uvicorn')"
         return prefect_server.TemporaryServer(subprocess.Popen([sys.executable, "-c", code], stderr=log), port, log)
 

@@ -14,6 +14,7 @@ LibreOffice missing is terminal (install it).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -156,8 +157,6 @@ def _run_group(cmd: list[str], timeout_s: float, name: str) -> tuple[int, str]:
 
 
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
     proc.communicate()

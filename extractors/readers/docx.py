@@ -214,7 +214,5 @@ def _vmerge(tc: Any) -> str | None:
 
 
 def _cell_text(tc: Any) -> str:
-    paras = []
-    for p in tc.iter(_q("p")):
-        paras.append("".join(_paragraph_segments(p)).strip())
+    paras = ["".join(_paragraph_segments(p)).strip() for p in tc.iter(_q("p"))]
     return "\n".join(t for t in paras if t)

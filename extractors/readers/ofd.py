@@ -183,11 +183,9 @@ def _pt_segments(obj: Any) -> list[Segment]:
     boundary = _box(obj.get("Boundary")) or (0.0, 0.0, 0.0, 0.0)
     ctm = parse_ctm(obj.get("CTM"))
     data = _child_text(obj, "AbbreviatedData") or ""
-    out = []
-    for s in path_segments(data, ctm):
-        out.append(Segment((boundary[0] + s.x0) * MM_TO_PT, (boundary[1] + s.y0) * MM_TO_PT,
-                           (boundary[0] + s.x1) * MM_TO_PT, (boundary[1] + s.y1) * MM_TO_PT))
-    return out
+    return [Segment((boundary[0] + s.x0) * MM_TO_PT, (boundary[1] + s.y0) * MM_TO_PT,
+                    (boundary[0] + s.x1) * MM_TO_PT, (boundary[1] + s.y1) * MM_TO_PT)
+            for s in path_segments(data, ctm)]
 
 
 def text_object_chars(obj: Any, fonts: dict[str, tuple[str, bool]]) -> list[Char]:

@@ -80,7 +80,7 @@ def _candidates(program: str) -> list[str]:
         return [named]
     bundled = Path(os.path.realpath(program)).parent / "python"
     out = [str(bundled)] if bundled.is_file() else []
-    out += [p for p in ("/usr/bin/python3", shutil.which("python3")) if p and os.path.exists(p)]
+    out += [p for p in ("/usr/bin/python3", shutil.which("python3")) if p and Path(p).exists()]
     return list(dict.fromkeys(out))
 
 

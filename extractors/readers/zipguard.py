@@ -98,10 +98,7 @@ def check_inflation(path: Path, limit: int) -> int:
     """The inflated size, or ZipBombError when it passes ``limit`` (BadZipFile for a damaged archive)."""
     size = path.stat().st_size
     declared = _declared(path)
-    if declared > limit:
-        total = declared
-    else:
-        total = inflated_size(path, limit)
+    total = declared if declared > limit else inflated_size(path, limit)
     if total <= limit:
         return total
     raise ZipBombError(f"{path.name}: zip members inflate to more than {limit} bytes from {size} "

@@ -54,7 +54,7 @@ def parent_code(row: dict[str, str], by_code: dict[str, list[dict[str, str]]]) -
 
 
 def main(src: str, commit: str = "") -> None:
-    with open(src, encoding="utf-8-sig", newline="") as fh:
+    with Path(src).open(encoding="utf-8-sig", newline="") as fh:
         rows = [r for r in csv.DictReader(fh) if in_window(r)]
     by_code: dict[str, list[dict[str, str]]] = {}
     for r in rows:
