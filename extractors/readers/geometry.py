@@ -82,6 +82,47 @@ def interior_spaces(chars: list[Char]) -> list[Char]:
     return out
 
 
+@dataclass(frozen=True)
+class Spacing:
+    """When ``join_chars`` writes a space between two printed chars of a line (a printed space is
+    always one space): the gap between them is wider than ``gap`` × the char's size (at least 1 pt),
+    and, with ``latin_only``, both are Latin letters, digits or punctuation (below U+2E80)."""
+
+    gap: float = 0.3
+    latin_only: bool = False
+
+
+# Text PDFs: glyph positions are exact, and a wide gap is a space the file did not print (a word
+# break drawn by positioning).
+SPACE_AT_GAPS = Spacing()
+# OFD and OCR: a gap between Chinese characters is justification (or the recogniser's boxes), never a
+# space; only a gap between two Latin characters is a word break.
+SPACE_BETWEEN_LATIN = Spacing(latin_only=True)
+
+
+def _latin(ch: str) -> bool:
+    return ord(ch) < 0x2E80
+
+
+def join_chars(chars: list[Char], spacing: Spacing) -> str:
+    """One line's text: its chars in order, runs of printed spaces as one space, a space where
+    ``spacing`` says a gap is one; no space at either end. Every geometric reader joins through this,
+    each with its own ``Spacing``."""
+    out: list[str] = []
+    prev: Char | None = None
+    for c in chars:
+        if c.text.isspace():
+            if out and out[-1] != " ":
+                out.append(" ")
+            continue
+        if (prev is not None and out and out[-1] != " " and c.x0 - prev.x1 > spacing.gap * max(c.size, 1.0)
+                and (not spacing.latin_only or (_latin(prev.text) and _latin(c.text)))):
+            out.append(" ")
+        out.append(c.text)
+        prev = c
+    return "".join(out).strip()
+
+
 def bbox_of(chars: Iterable[Char]) -> BBox:
     """The box around some chars (a line, a cell's text)."""
     cs = list(chars)

@@ -22,12 +22,14 @@ from extractors.errors import BadInputError, EncryptedError, TooLargeError
 from extractors.options import CHAR_SOURCES
 from extractors.readers.cell_lines import cell_texts, cells_run_on
 from extractors.readers.geometry import (
+    SPACE_AT_GAPS,
     Char,
     bbox_of,
     chars_to_lines,
     cluster_positions,
     dedupe_chars,
     interior_spaces,
+    join_chars,
 )
 from extractors.readers.headers import blank_continuing, is_continued_mark, is_header_row, leaf_role
 from extractors.readers.pdf_objects import base_font, load_page_objects, quantised
@@ -172,19 +174,8 @@ def _is_bold(font: str) -> bool:
 
 
 def _join_chars(chars: list[Char]) -> str:
-    """Join a line's chars: a printed space or a gap wider than a third of a char becomes one space."""
-    out: list[str] = []
-    prev: Char | None = None
-    for c in chars:
-        if c.text.isspace():
-            if out and out[-1] != " ":
-                out.append(" ")
-            continue
-        if prev is not None and out and out[-1] != " " and c.x0 - prev.x1 > 0.3 * max(c.size, 1.0):
-            out.append(" ")
-        out.append(c.text)
-        prev = c
-    return "".join(out).strip()
+    """A line's text: a printed space, or a gap wider than 0.3 of a char, is one space (SPACE_AT_GAPS)."""
+    return join_chars(chars, SPACE_AT_GAPS)
 
 
 def _build_table(found: Any, chars: list[Char], page: int,

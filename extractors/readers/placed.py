@@ -8,34 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from extractors.readers import geometry
 from extractors.readers.cell_lines import cell_texts, cells_run_on
-from extractors.readers.geometry import Char, bbox_of, chars_to_lines
+from extractors.readers.geometry import SPACE_BETWEEN_LATIN, Char, bbox_of, chars_to_lines
 from extractors.readers.grid import Grid
 from schemas import BBox, Table, TableCell, TextLine
 
 _BOLD_WORDS = ("bold", "heavy", "black", "hei", "sans")
 
 
-def _latin(ch: str) -> bool:
-    return ord(ch) < 0x2E80
-
-
 def join_chars(chars: list[Char]) -> str:
-    """Join one line's chars; a printed space, or a gap wider than a third of a char between two
-    Latin letters/digits, is one space (gaps between Chinese characters are justification)."""
-    out: list[str] = []
-    prev: Char | None = None
-    for c in chars:
-        if c.text.isspace():
-            if out and out[-1] != " ":
-                out.append(" ")
-            continue
-        gap = prev is not None and c.x0 - prev.x1 > 0.3 * max(c.size, 1.0)
-        if gap and prev is not None and _latin(prev.text) and _latin(c.text) and out and out[-1] != " ":
-            out.append(" ")
-        out.append(c.text)
-        prev = c
-    return "".join(out).strip()
+    """One line's text as placed text is joined (OFD, OCR, text tables): a printed space, or a gap
+    wider than 0.3 of a char between two Latin letters/digits, is one space (SPACE_BETWEEN_LATIN)."""
+    return geometry.join_chars(chars, SPACE_BETWEEN_LATIN)
 
 
 def line_item(line: list[Char], page: int, confidence: float | None = None) -> TextLine:
