@@ -42,8 +42,9 @@ class PChar:
     size: float
 
 
-def text_pdfs(corpus: Path) -> list[Path]:
-    return sorted(p for p in corpus.glob("*.pdf") if "_scan" not in p.stem)
+def text_pdfs(*folders: Path) -> list[Path]:
+    """The text PDFs of some folders (not the scans), sorted: the inputs of the PDF benches."""
+    return sorted(p for d in folders for p in d.glob("*.pdf") if "_scan" not in p.stem)
 
 
 def plumber_page(page: object) -> tuple[list[PChar], int]:

@@ -238,10 +238,10 @@ def main() -> None:
         print(json.dumps(results["chars"], indent=1), flush=True)
     if "textpdf" in parts:
         print("text PDFs: PDFium vs pdfminer vs bare pdfplumber …", flush=True)
+        from bench.char_source import text_pdfs
         from bench.text_pdf import measure as text_pdf_measure
-        from bench.text_pdf import text_pdfs
 
-        results["textpdf"] = text_pdf_measure(text_pdfs([ROOT / "tests" / "data" / "corpus" / "raw"]), rounds=5)
+        results["textpdf"] = text_pdf_measure(text_pdfs(ROOT / "tests" / "data" / "corpus" / "raw"), rounds=5)
     if "doc" in parts:
         print("DOC: LibreOffice listener vs one start per file …", flush=True)
         from bench.doc_listener import measure as doc_measure

@@ -21,16 +21,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.char_source import text_pdfs  # noqa: E402
 from bench.measure import bare_pdfplumber  # noqa: E402
 from pipeline.config import Settings  # noqa: E402
 from pipeline.process import process_file  # noqa: E402
 from pipeline.run import prepare_store  # noqa: E402
 
 SOURCES = ("pdfium", "pdfminer")
-
-
-def text_pdfs(folders: list[Path]) -> list[Path]:
-    return sorted(p for d in folders for p in d.glob("*.pdf") if "_scan" not in p.stem)
 
 
 def pipeline_pass(files: list[Path], source: str, settings: Settings) -> tuple[int, float]:
@@ -77,7 +74,7 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--json", type=Path, help="write the figures here as JSON")
     args = ap.parse_args()
-    files = text_pdfs([args.corpus, *args.extra])
+    files = text_pdfs(args.corpus, *args.extra)
     if not files:
         raise SystemExit(f"no text PDFs in {args.corpus} {args.extra}")
     result = measure(files, args.rounds)

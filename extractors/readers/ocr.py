@@ -19,7 +19,6 @@ from typing import Any
 from extractors.errors import NoTextError
 from extractors.readers.geometry import Char
 from extractors.readers.grid import Grid, Segment, find_grids
-from extractors.readers.headers import blank_continuing, is_continued_mark, is_header_row, leaf_role
 from extractors.readers.placed import place_items
 from extractors.readers.rulings import Rule
 from extractors.readers.scan_text import clean_lines, normalise_sizes, ocr_chars
@@ -153,8 +152,7 @@ def _text_tables(chars: list[Char], rules: list[Rule], number: int, height: floa
                  carry: Columns | None) -> list[TextTable]:
     """Tables without a full grid (few or no vertical rulings), from the alignment of the
     recognised chars, as the text-PDF reader reads them."""
-    return find_text_tables(chars, rules, number, is_header_row, leaf_role, carry, height,
-                            blank_continuing, is_continued_mark)
+    return find_text_tables(chars, rules, number, carry=carry, page_height=height)
 
 
 def page_image(page: Any, settings: OcrSettings) -> Any:

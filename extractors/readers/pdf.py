@@ -31,7 +31,6 @@ from extractors.readers.geometry import (
     interior_spaces,
     join_chars,
 )
-from extractors.readers.headers import blank_continuing, is_continued_mark, is_header_row, leaf_role
 from extractors.readers.pdf_objects import base_font, load_page_objects, quantised
 from extractors.readers.pdfium_objects import PdfiumSource
 from extractors.readers.rulings import (
@@ -142,8 +141,7 @@ def _read_page(page: Any, carry: Columns | None = None,
             used |= taken
     free = [c for i, c in enumerate(chars) if i not in used]
     rules = horizontal_rules(visible.edges) if visible is not None else []
-    text_tables = find_text_tables(free, rules, number, is_header_row, leaf_role, carry, float(page.height),
-                                   blank_continuing, is_continued_mark)
+    text_tables = find_text_tables(free, rules, number, carry=carry, page_height=float(page.height))
     in_text_tables: set[int] = set()
     for t in text_tables:
         items.append(t.table)

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from extractors.readers.furniture import is_page_number
 from extractors.readers.geometry import Char, chars_to_lines
 from extractors.readers.grid import Segment
+from extractors.readers.headers import blank_continuing, is_continued_mark, is_header_row, leaf_role
 from extractors.readers.placed import join_chars
 from extractors.readers.rulings import Rule
 from extractors.readers.text_columns import (
@@ -136,13 +137,14 @@ def _region_lines(lines: list[list[Char]], start: int, bottom_rule: Rule | None,
 # ---------------------------------------------------------------- page entry
 
 
-def find_text_tables(chars: list[Char], rules: list[Rule], page: int, is_header: HeaderTest, role_of: RoleOf,
-                     carry: Columns | None = None, page_height: float | None = None,
-                     merging: MergeTest | None = None, is_mark: NameTest | None = None) -> list[TextTable]:
+def find_text_tables(chars: list[Char], rules: list[Rule], page: int, is_header: HeaderTest = is_header_row,
+                     role_of: RoleOf = leaf_role, carry: Columns | None = None, page_height: float | None = None,
+                     merging: MergeTest = blank_continuing, is_mark: NameTest = is_continued_mark) -> list[TextTable]:
     """Tables on one page read from alignment (see the module text). ``carry``: the columns of the
     previous page's table, for a continuation at the top of this page without a header;
     ``merging(headers)``: per column, whether a blank cell belongs to a merged cell; ``is_mark(line)``:
-    a line above a continuation that is not table text (续表)."""
+    a line above a continuation that is not table text (续表). The header tests default to the header
+    vocabulary's (``readers/headers.py``), which every reader uses."""
     live = [i for i, c in enumerate(chars) if not c.text.isspace()]
     lines_idx = _lines_with_index(chars, live)
     lines = [[chars[i] for i in ln] for ln in lines_idx]
@@ -152,7 +154,7 @@ def find_text_tables(chars: list[Char], rules: list[Rule], page: int, is_header:
     stop = len(lines) if first_anchor is None else _header_start(lines, first_anchor, rules, is_header)
     if carry is not None and stop > 0:
         found = _continuation(chars, lines, lines_idx, rules, page, carry, page_height, stop=stop,
-                              is_mark=is_mark or (lambda _text: False))
+                              is_mark=is_mark)
         if found is not None:
             out.append(found[0])
             j = found[1]
@@ -161,7 +163,7 @@ def find_text_tables(chars: list[Char], rules: list[Rule], page: int, is_header:
             j += 1
             continue
         found = _headed(chars, lines, lines_idx, j, rules, page, is_header, role_of, page_height,
-                        merging or (lambda names: [False] * len(names)), carry if not out else None)
+                        merging, carry if not out else None)
         if found is None:
             j += 1
             continue
