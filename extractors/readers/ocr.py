@@ -25,7 +25,7 @@ from extractors.readers.scan_text import clean_lines, normalise_sizes, ocr_chars
 from extractors.readers.text_tables import Columns, TextTable, find_text_tables
 from schemas import Page, Table, TextLine
 
-OCR_READER_VERSION = "10"
+OCR_READER_VERSION = "11"
 # One OCR at a time: the engine already uses every core, and PDFium (pypdfium2) must never be
 # called from two threads at once. Every pypdfium2 use in the readers holds this lock.
 PDFIUM_LOCK = threading.RLock()

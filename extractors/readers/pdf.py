@@ -43,7 +43,7 @@ from extractors.readers.rulings import (
 from extractors.readers.text_tables import Columns, find_text_tables
 from schemas import BBox, Page, Table, TableCell, TextLine
 
-PDF_READER_VERSION = "7"
+PDF_READER_VERSION = "8"
 TABLE_SETTINGS: dict[str, Any] = {
     "vertical_strategy": "lines",
     "horizontal_strategy": "lines",

@@ -29,7 +29,8 @@ from schemas import Table
 BLOCK_PITCH = 1.25  # × line pitch: lines of one column closer than this (top to top) are one cell
 RULE_SLACK = 0.2  # × font size: a glyph's box may reach this far above the rule over its row
 GROUP_CHARS = 30  # a group label (一、宣传教育活动) is at most this long
-LEVEL = 0.5  # × font size: text blocks of several columns starting this close start one row
+LEVEL = 0.5  # × font size: first lines whose tops are this close begin one row (a recognised digit's box sits
+# lower than the Chinese boxes beside it)
 AGREE = 3  # columns whose text blocks start level with each other begin a row, where the anchor shows none
 
 
@@ -99,12 +100,12 @@ def row_bands(data: list[list[Char]], xs: list[float], anchor: int, rules: list[
     if not crossing:
         starts = sorted(starts + [(y, False) for y in _agreed_starts(blocks, anchor, [s for s, _a in starts],
                                                                      pitch, size)])
-    spans = [(line_top(ln), line_bottom(ln)) for lines in col_lines.values() for ln in lines]
+    tops = sorted(line_top(ln) for lines in col_lines.values() for ln in lines)
     cuts: list[tuple[float, bool, bool]] = []  # (y, across below, ruled)
     for j, (s, is_across) in enumerate(starts):
         prev = starts[j - 1][0] if j else top
         ruled = [y for y in crossing if prev + RULE_SLACK * size < y < s + RULE_SLACK * size]
-        y = ruled[-1] if ruled else _level_top(s, spans) - 0.25 * size
+        y = ruled[-1] if ruled else _level_top(s, tops, size) - 0.25 * size
         if j == 0 and not ruled and not any(line_top(ln) < s - 0.5 * size for ln in data):
             y = top  # else the text above the first row start is the rest of a row cut by the page break
         cuts.append((y, is_across, bool(ruled)))
@@ -118,15 +119,9 @@ def row_bands(data: list[list[Char]], xs: list[float], anchor: int, rules: list[
     return [b for b in bands if b.bottom - b.top > 1], blocks
 
 
-def _level_top(start: float, spans: list[tuple[float, float]]) -> float:
-    """The top of a row's first lines: the highest top of a line level with the one starting at
-    ``start`` (overlapping it over more than half the shorter height: a recognised digit's box sits
-    lower than the Chinese boxes beside it; lines of two rows never overlap so)."""
-    first = [(t, b) for t, b in spans if abs(t - start) < 1e-6]
-    if not first:
-        return start
-    bottom = max(b for _t, b in first)
-    return min([start] + [t for t, b in spans if t < start and min(b, bottom) - start > 0.5 * min(b - t, bottom - start)])
+def _level_top(start: float, tops: list[float], size: float) -> float:
+    """The top of a row's first lines: the highest line top level with the anchor's (``LEVEL``)."""
+    return min([start] + [t for t in tops if start - LEVEL * size <= t < start])
 
 
 def _agreed_starts(blocks: dict[int, list[tuple[float, float]]], anchor: int, starts: list[float],
