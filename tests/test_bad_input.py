@@ -153,10 +153,10 @@ def test_a_reader_crash_fails_one_file_not_the_run(raw_dir: Path, sqlite_url: st
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     real = stages.read_layout
 
-    def flaky(path: Path, sha256: str | None = None, max_bytes: int | None = None):  # type: ignore[no-untyped-def]
+    def flaky(path: Path, *args, **kwargs):  # type: ignore[no-untyped-def]
         if path.name.startswith("cmqa"):
             raise IndexError("list index out of range")
-        return real(path, sha256=sha256, max_bytes=max_bytes)
+        return real(path, *args, **kwargs)  # whatever the pipeline passes (size limit, reader options)
 
     monkeypatch.setattr(stages, "read_layout", flaky)
     summary = run_batch(Settings(db=sqlite_url, quarantine=str(tmp_path / "q")),
