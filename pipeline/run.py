@@ -134,7 +134,9 @@ def finish(settings: Settings, load_id: str, sources: Sequence[str], outcomes: l
 def record_parts(engine: Engine, paths: list[str]) -> int:
     """Link attachments (附件) to their notice file, folder by folder (pipeline.fetch.parts)."""
     links = find_parts([Path(p) for p in paths])
-    return replace_parts(engine, paths, {str(a): (str(n), pos, label) for a, (n, pos, label) in links.items()})
+    # a writer engine (BEGIN IMMEDIATE on SQLite): a read that turns into a write while another run writes
+    # cannot wait for the lock, and the run failed with "database is locked"
+    return replace_parts(writer(engine), paths, {str(a): (str(n), pos, label) for a, (n, pos, label) in links.items()})
 
 
 def settled_run(settings: Settings, sources: Sequence[str]) -> RunSummary | None:
