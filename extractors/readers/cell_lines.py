@@ -28,17 +28,13 @@ CLOSING = "。；！？：）》」』”’"  # a line ending so ends its sente
 Joiner = Callable[[list[Char]], str]
 
 
-def _width(c: Char) -> float:
-    return max(c.x1 - c.x0, 0.0)
-
-
 def _room_needed(nxt: list[Char]) -> float:
     glyphs = [c for c in nxt if not c.text.isspace()]
     if not glyphs:
         return 0.0
-    need = _width(glyphs[0])
+    need = glyphs[0].width
     if len(glyphs) > 1 and glyphs[1].text in NO_START:
-        need += _width(glyphs[1])
+        need += glyphs[1].width
     return need + SLACK * max(glyphs[0].size or (glyphs[0].bottom - glyphs[0].top), 1.0)
 
 
@@ -94,7 +90,7 @@ def runs_on(lines: list[list[Char]], edge: float, join: Joiner) -> bool:
         return False
     glyphs = [c for c in lines[-1] if not c.text.isspace()]
     # room for two glyphs: the next one may have moved down with the closing mark after it (局、)
-    room = 2 * _width(glyphs[-1]) + SLACK * max(glyphs[-1].size or (glyphs[-1].bottom - glyphs[-1].top), 1.0)
+    room = 2 * glyphs[-1].width + SLACK * max(glyphs[-1].size or (glyphs[-1].bottom - glyphs[-1].top), 1.0)
     if edge - _right(lines[-1]) >= room or texts[-1][-1] in CLOSING:
         return False
     before = "".join(texts) if len(texts) > 1 else texts[-1]

@@ -18,6 +18,10 @@ class Char:
     size: float = 0.0
     font: str = ""
 
+    @property
+    def width(self) -> float:
+        return max(self.x1 - self.x0, 0.0)
+
 
 def chars_to_lines(chars: list[Char], tolerance: float = 0.45) -> list[list[Char]]:
     """Group chars into visual lines: a char joins a line when its vertical centre lies

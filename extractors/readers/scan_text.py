@@ -129,18 +129,14 @@ def _without_spills(runs: list[list[Char]]) -> list[Char]:
             for a, ca in enumerate(run):
                 for b, cb in enumerate(other):
                     if ca.text == cb.text and _same_spot(ca, cb):
-                        drop.add((j, b) if _width(ca) >= _width(cb) else (i, a))
+                        drop.add((j, b) if ca.width >= cb.width else (i, a))
     return [c for i, run in enumerate(runs) for k, c in enumerate(run) if (i, k) not in drop]
-
-
-def _width(c: Char) -> float:
-    return c.x1 - c.x0
 
 
 def _same_spot(a: Char, b: Char) -> bool:
     across = min(a.x1, b.x1) - max(a.x0, b.x0)
     down = min(a.bottom, b.bottom) - max(a.top, b.top)
-    return across > 0.5 * min(_width(a), _width(b)) and down > 0.5 * min(a.bottom - a.top, b.bottom - b.top)
+    return across > 0.5 * min(a.width, b.width) and down > 0.5 * min(a.bottom - a.top, b.bottom - b.top)
 
 
 def _short_size(from_height: float, body: float | None) -> float:
