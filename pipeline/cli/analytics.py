@@ -19,7 +19,7 @@ from rich.table import Table as RichTable
 from pipeline.browse import INSTALL_HINT, BrowseError, BrowseSettings, datasette_available, serve, sqlite_path
 from pipeline.browse import write_metadata as write_browse_metadata
 from pipeline.cli.options import DbOption
-from pipeline.cli.output import emit_rows, is_terminal, store_settings
+from pipeline.cli.output import emit_rows, is_terminal, ready_store, store_settings
 from pipeline.run import prepare_store
 
 if TYPE_CHECKING:
@@ -89,8 +89,7 @@ def report(
     from pipeline.charts import ChartStyle
     from pipeline.report_html import write_report
 
-    settings = store_settings(db)
-    prepare_store(settings)
+    settings = ready_store(db)
     path = write_report(settings.db, out, ChartStyle(font_path=font))
     console.print(f"wrote {path}")
 

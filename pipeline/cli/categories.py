@@ -12,8 +12,7 @@ from rich.table import Table as RichTable
 from loaders.category_overrides import all_overrides, low_confidence, record_override, remove_override
 from loaders.db import get_engine
 from pipeline.cli.options import DbOption
-from pipeline.cli.output import store_settings
-from pipeline.run import prepare_store
+from pipeline.cli.output import ready_store
 
 categories_app = typer.Typer(help="Activity categories: review uncertain ones, record corrections.",
                              no_args_is_help=True)
@@ -28,8 +27,7 @@ def review(
     as_json: bool = typer.Option(False, "--json", help="Print JSON lines instead of a table."),
 ) -> None:
     """Activities whose category the rules were least sure of, with the words that decided it."""
-    settings = store_settings(db)
-    prepare_store(settings)
+    settings = ready_store(db)
     threshold = below
     rows = low_confidence(get_engine(settings.db), threshold, limit)
     if as_json:
@@ -54,8 +52,7 @@ def override(
     db: str | None = DbOption,
 ) -> None:
     """Record the right category of an activity: applied now and at every later load of it."""
-    settings = store_settings(db)
-    prepare_store(settings)
+    settings = ready_store(db)
     try:
         n = record_override(get_engine(settings.db), key, code, note)
     except ValueError as exc:
@@ -71,8 +68,7 @@ def overrides(
     as_json: bool = typer.Option(False, "--json", help="Print JSON lines instead of a table."),
 ) -> None:
     """List the recorded overrides (or drop one with --remove KEY)."""
-    settings = store_settings(db)
-    prepare_store(settings)
+    settings = ready_store(db)
     engine = get_engine(settings.db)
     if remove:
         if not remove_override(engine, remove):

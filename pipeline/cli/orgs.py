@@ -14,8 +14,7 @@ from normalizers.orgs.registry import ORGANIZATIONS, append_alias, reload_regist
 from normalizers.orgs.resolve import clean
 from normalizers.orgs.suggest import suggest
 from pipeline.cli.options import DbOption
-from pipeline.cli.output import store_settings
-from pipeline.run import prepare_store
+from pipeline.cli.output import ready_store
 
 orgs_app = typer.Typer(help="Organization registry: unresolved forms and aliases.", no_args_is_help=True)
 console = Console()
@@ -27,8 +26,7 @@ def unresolved(
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
     """Organizer forms the registry did not resolve, with counts and example documents."""
-    settings = store_settings(db)
-    prepare_store(settings)
+    settings = ready_store(db)
     rows = unresolved_organizers(get_engine(settings.db))
     for r in rows:
         r["suggestions"] = suggest(r["name"])
@@ -50,8 +48,7 @@ def counts(
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
     """Activities per canonical organization per year, counted per notice (a notice's PDF, DOCX and scan count once)."""
-    settings = store_settings(db)
-    prepare_store(settings)
+    settings = ready_store(db)
     rows = activities_per_organization(get_engine(settings.db))
     if as_json:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))

@@ -17,6 +17,7 @@ from rich.table import Table as RichTable
 
 from pipeline.cli.errors import require_store
 from pipeline.config import Settings, load_settings
+from pipeline.run import prepare_store
 
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
@@ -25,6 +26,13 @@ def store_settings(db: str | None) -> Settings:
     """Settings of a command that reads the store: it must exist (nothing is created otherwise)."""
     settings = load_settings(db=db)
     require_store(settings.db)
+    return settings
+
+
+def ready_store(db: str | None) -> Settings:
+    """``store_settings``, with the store's schema brought to the current revision first."""
+    settings = store_settings(db)
+    prepare_store(settings)
     return settings
 
 

@@ -14,7 +14,7 @@ from loaders.notices import notice_counts, notices_of_files
 from loaders.runs import file_states
 from pipeline.cli.errors import check_reachable, require_store
 from pipeline.cli.options import DbOption
-from pipeline.cli.output import emit_rows, store_settings
+from pipeline.cli.output import emit_rows, ready_store
 from pipeline.config import load_settings
 from pipeline.renormalize import renormalize
 from pipeline.report import render_text
@@ -45,8 +45,7 @@ def export(
     """Export the store, read back from the database: one NAME.EXT.json per source file (SPEC §4).
 
     Or one table or view as CSV, Parquet or JSON lines."""
-    settings = store_settings(db)
-    prepare_store(settings)
+    settings = ready_store(db)
     if excel and fmt != "csv":
         raise typer.BadParameter(f"--excel is for --format csv (got {fmt!r})", param_hint="--excel")
     if table or view:
@@ -80,8 +79,7 @@ def status(
     """List every file seen with its state: loaded, off_topic or failed (with the reason), withdrawn.
 
     A full table on a terminal (long values wrapped); tab-separated, nothing cut, when piped."""
-    settings = store_settings(db)
-    prepare_store(settings)
+    settings = ready_store(db)
     engine = get_engine(settings.db)
     rows = file_states(engine)
     notices = notices_of_files(engine)
